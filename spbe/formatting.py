@@ -1,0 +1,63 @@
+"""People-facing formatting in one place: decimal comma, half-up rounding, Rupiah."""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+
+# plotly layout.separators: decimal comma, dot for thousands (do not rely on the browser locale)
+PLOTLY_SEPARATORS = ",."
+
+
+def round_half_up(value: float, places: int = 2) -> float:
+    """Round half-up on the shortest decimal that represents ``value``.
+
+    Python's ``round()`` works on the binary value (``round(2.675, 2) == 2.67`` because 2.675 is
+    stored as 2.67499…); published SPBE figures round such values up.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return math.nan
+    quantum = Decimal(1).scaleb(-places)
+    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def round_half_up_array(values, places: int = 2) -> np.ndarray:
+    """Vectorised half-up rounding; a 1e-9 nudge absorbs binary representation error."""
+    arr = np.asarray(values, dtype=float)
+    factor = 10.0**places
+    return np.floor(arr * factor + 0.5 + 1e-9) / factor
+
+
+def format_number(value: float, places: int = 2) -> str:
+    """``1234.5 -> "1.234,50"`` (Indonesian separators, half-up)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    quantum = Decimal(1).scaleb(-places)
+    dec = Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+    text = f"{dec:,.{places}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def format_index(value: float) -> str:
+    """``2.486 -> "2,49"``; ``2.595 -> "2,60"``."""
+    return format_number(value, 2)
+
+
+def format_delta(value: float) -> str:
+    """A signed change: ``0.69 -> "+0,69"``, ``-0.1 -> "−0,10"``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = format_index(abs(value))
+    if text == "0,00":
+        return "±0,00"
+    return ("+" if value > 0 else "−") + text
+
+
+def format_rupiah(amount: float) -> str:
+    """``1250000 -> "Rp 1.250.000"`` (whole Rupiah, half-up)."""
+    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+        return "–"
+    sign = "-" if amount < 0 else ""
+    return f"{sign}Rp {format_number(abs(amount), 0)}"

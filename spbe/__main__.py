@@ -1,0 +1,5 @@
+import sys
+
+from spbe.cli import main
+
+sys.exit(main())

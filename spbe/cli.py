@@ -1,0 +1,229 @@
+"""Command line: ``python -m spbe COMMAND``. Exit codes: 0 ok, 2 refused input, 1 other failure.
+
+No traceback ever reaches the user: every failure becomes one Indonesian message on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILURE, EXIT_REFUSED = 0, 1, 2
+
+
+class Refused(Exception):
+    """Input refused: printed as-is, exit code 2."""
+
+
+def _print_err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # noqa: BLE001 - no user name on some systems
+        return "cli"
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+
+def cmd_init(args) -> int:
+    from spbe.seed import seed_if_empty
+    from spbe.store import migrate, resolve_db_path, table_counts
+    from spbe.store import _connect as connect
+
+    path = resolve_db_path(args.db)
+    con = connect(path, read_only=False)
+    try:
+        version = migrate(con)
+        report = seed_if_empty(con)
+        counts = table_counts(con)
+    finally:
+        con.close()
+    print(f"Basis data: {path} (skema versi {version})")
+    if report is None:
+        print("Sudah berisi data; tidak ada yang diisi ulang.")
+    else:
+        print(
+            f"Diisi dari data/: {report.instansi} instansi, {report.official_results} hasil resmi."
+        )
+        print(f"Profil rekonstruksi: {len(report.reconstructed)} berhasil.")
+        for code, year in report.not_reconstructed:
+            print(f"  Tidak ada profil tingkat yang tepat untuk {code} {year}; tidak diisi.")
+    print(", ".join(f"{name}: {n}" for name, n in counts.items()))
+    return EXIT_OK
+
+
+def cmd_template(args) -> int:
+    from spbe.excel import write_template
+    from spbe.framework import list_frameworks, load_framework
+
+    write_template(Path(args.file), [load_framework(f) for f in list_frameworks()])
+    print(f"Templat ditulis: {args.file}")
+    return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from spbe.excel import WorkbookError, read_levels_workbook
+    from spbe.imports import STATUS_REFUSED, ImportRefused, apply_levels, log_attempt
+    from spbe.store import instansi_lookup, open_store
+
+    path = Path(args.file)
+    con = open_store(args.db)
+    try:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise Refused(f"Berkas {path} tidak dapat dibaca: {exc.strerror}.") from None
+        try:
+            upload = read_levels_workbook(
+                data, instansi_lookup=instansi_lookup(con), file_name=path.name
+            )
+        except WorkbookError as err:
+            message = f"Berkas {path.name} ditolak ({len(err.problems)} masalah); tidak ada yang disimpan."
+            log_attempt(
+                con,
+                actor=_actor(),
+                file_name=path.name,
+                sha256=_sha256(data),
+                status=STATUS_REFUSED,
+                message=message + "\n" + str(err),
+            )
+            raise Refused(message + "\n" + "\n".join(f"- {p}" for p in err.problems)) from None
+        try:
+            report = apply_levels(
+                con,
+                upload.rows,
+                replace=args.replace,
+                actor=_actor(),
+                file_name=upload.file_name,
+                sha256=upload.sha256,
+            )
+        except ImportRefused as refused:
+            changes = refused.report.changes
+            lines = [
+                f"- {r.instansi_code} {r.year} indikator {r.indicator} ({r.provenance}): "
+                f"{r.old_level} → {r.level}" + ("" if r.old_level != r.level else " (catatan)")
+                for r in changes.head(50).itertuples()
+            ]
+            more = [f"… dan {len(changes) - 50} lainnya"] if len(changes) > 50 else []
+            raise Refused("\n".join([str(refused), *lines, *more])) from None
+        print(report.message)
+        return EXIT_OK
+    finally:
+        con.close()
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def cmd_export(args) -> int:
+    from spbe.exporting import export_workbook
+    from spbe.store import open_store
+
+    con = open_store(args.db)
+    try:
+        export_workbook(con, Path(args.file))
+    finally:
+        con.close()
+    print(f"Ekspor ditulis: {args.file}")
+    return EXIT_OK
+
+
+def cmd_score(args) -> int:
+    from spbe.recompute import recompute_beside_official
+    from spbe.store import instansi_lookup, open_store
+
+    con = open_store(args.db)
+    try:
+        code = None
+        if args.instansi:
+            code = instansi_lookup(con).get(" ".join(args.instansi.split()).casefold())
+            if code is None:
+                raise Refused(f"Instansi '{args.instansi}' tidak dikenal.")
+        table = recompute_beside_official(con, instansi_code=code, year=args.year)
+    finally:
+        con.close()
+    if table.empty:
+        raise Refused("Tidak ada profil tingkat indikator untuk pilihan ini.")
+    if args.format == "csv":
+        print(table.to_csv(index=False), end="")
+    elif args.format == "json":
+        print(table.to_json(orient="records", force_ascii=False, indent=1))
+    else:
+        from spbe.recompute import as_display_table
+
+        print(as_display_table(table).to_string(index=False))
+    return EXIT_OK
+
+
+# -- parser and entry point ----------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m spbe", description="Alat baris perintah Dasbor SPBE."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH")
+
+    def add(name: str, help_text: str, handler: Callable, db: bool = True):
+        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        if db:
+            cmd.add_argument("--db", help="berkas DuckDB (bawaan: $SPBE_DB atau data/spbe.duckdb)")
+        cmd.set_defaults(handler=handler)
+        return cmd
+
+    add("init", "Buat dan isi basis data dari data/ (bila belum ada).", cmd_init)
+    add(
+        "template", "Tulis templat Excel untuk nilai indikator.", cmd_template, db=False
+    ).add_argument("file", help="berkas .xlsx tujuan")
+    imp = add(
+        "import",
+        "Impor nilai indikator dari berkas Excel (semua atau tidak sama sekali).",
+        cmd_import,
+    )
+    imp.add_argument("file", help="berkas .xlsx")
+    imp.add_argument(
+        "--replace", action="store_true", help="izinkan mengubah nilai yang sudah tersimpan"
+    )
+    add("export", "Ekspor seluruh data ke satu berkas Excel.", cmd_export).add_argument("file")
+    score = add(
+        "score", "Hitung ulang indeks dari tingkat indikator, di samping nilai resmi.", cmd_score
+    )
+    score.add_argument("--instansi", help="nama atau kode instansi")
+    score.add_argument("--year", type=int, help="tahun")
+    score.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse already printed its message
+        return EXIT_REFUSED if exc.code else EXIT_OK
+    from spbe.framework import FrameworkError
+    from spbe.store import StoreError
+
+    try:
+        return args.handler(args)
+    except Refused as exc:
+        _print_err(str(exc))
+        return EXIT_REFUSED
+    except (StoreError, FrameworkError) as exc:
+        _print_err(str(exc))
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        _print_err("Dibatalkan.")
+        return EXIT_FAILURE
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+        _print_err(f"Terjadi kesalahan yang tidak terduga: {type(exc).__name__}: {exc}")
+        return EXIT_FAILURE

@@ -33,18 +33,9 @@ def _actor() -> str:
 
 
 def cmd_init(args) -> int:
-    from spbe.seed import seed_if_empty
-    from spbe.store import migrate, resolve_db_path, table_counts
-    from spbe.store import _connect as connect
+    from spbe.seed import init_store
 
-    path = resolve_db_path(args.db)
-    con = connect(path, read_only=False)
-    try:
-        version = migrate(con)
-        report = seed_if_empty(con)
-        counts = table_counts(con)
-    finally:
-        con.close()
+    path, version, report, counts = init_store(args.db)
     print(f"Basis data: {path} (skema versi {version})")
     if report is None:
         print("Sudah berisi data; tidak ada yang diisi ulang.")

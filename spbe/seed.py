@@ -199,3 +199,15 @@ def seed_if_empty(con, data_dir: Path = DATA_DIR) -> SeedReport | None:
         opd=len(opd),
         owners=len(owners),
     )
+
+
+def init_store(path=None) -> tuple[Path, int, SeedReport | None, dict[str, int]]:
+    """Create/migrate/seed explicitly: (path, schema version, seed report or None, table counts)."""
+    from spbe.store import open_store, resolve_db_path, schema_version, table_counts
+
+    con = open_store(path, seed=False)
+    try:
+        report = seed_if_empty(con)
+        return resolve_db_path(path), schema_version(con), report, table_counts(con)
+    finally:
+        con.close()

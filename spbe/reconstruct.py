@@ -122,7 +122,8 @@ def _shapes(fw: Framework) -> tuple[_DomainShape, ...]:
 
 
 def _missing(value: object) -> bool:
-    if value is None:
+    """None, NaN or an empty text cell."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return True
     try:
         return math.isnan(float(value))
@@ -275,9 +276,16 @@ class _Partial:
     count: int
 
 
-def _attempt(
-    domains: Mapping[int, object], index: object, predicate: object, fw: Framework
-) -> tuple[Reconstruction | None, str | None]:
+@dataclass(frozen=True)
+class _Published:
+    """One published result read into exact integers."""
+
+    domains: dict[int, int]  # domain -> hundredths
+    index: int  # hundredths
+    band: str | None  # None: predicate not published, not checked
+
+
+def _check_framework(domains: Mapping[int, object], fw: Framework) -> None:
     if not fw.has_domains:
         raise ReconstructionError(
             f"Kerangka {fw.id} tidak memiliki domain, sehingga tingkat indikator tidak dapat "
@@ -290,52 +298,62 @@ def _attempt(
             f"Domain {', '.join(unknown)} tidak ada dalam kerangka {fw.id} "
             f"(yang ada: {', '.join(str(n) for n in sorted(known))})."
         )
-    published: dict[int, int] = {}
-    for shape in _shapes(fw):
-        value = domains.get(shape.number)
+
+
+def _read_published(
+    domains: Mapping[int, object], index: object, predicate: object, fw: Framework
+) -> _Published | str:
+    """The published figures as integers, or the Indonesian reason they cannot be used."""
+    values: dict[int, int] = {}
+    for dom in fw.domains:
+        value = domains.get(dom.number)
         if _missing(value):
-            return None, f"Nilai domain {shape.number} tidak tersedia."
+            return f"Nilai domain {dom.number} tidak tersedia."
         hundredths = _hundredths(value)
         if hundredths is None:
-            return None, f"Nilai domain {shape.number} ({value!r}) bukan angka dua desimal."
+            return f"Nilai domain {dom.number} ({value!r}) bukan angka dua desimal."
         if not fw.min_level * _UNIT <= hundredths <= fw.max_level * _UNIT:
-            return None, (
-                f"Nilai domain {shape.number} ({_shown(hundredths)}) di luar skala "
+            return (
+                f"Nilai domain {dom.number} ({_shown(hundredths)}) di luar skala "
                 f"{fw.min_level}–{fw.max_level}."
             )
-        published[shape.number] = hundredths
+        values[dom.number] = hundredths
     if _missing(index):
-        return None, "Nilai indeks tidak tersedia."
+        return "Nilai indeks tidak tersedia."
     index_hundredths = _hundredths(index)
     if index_hundredths is None:
-        return None, f"Nilai indeks ({index!r}) bukan angka dua desimal."
+        return f"Nilai indeks ({index!r}) bukan angka dua desimal."
     band = None
     if not _missing(predicate):
         try:
             band = fw.band(str(predicate)).name
         except FrameworkError as exc:
-            return None, str(exc)
+            return str(exc)
+    return _Published(values, index_hundredths, band)
 
+
+def _combine_domains(published: _Published, fw: Framework) -> dict[int, _Partial] | str:
+    """Best choice of domain options for every reachable index sum T (dynamic programming)."""
     states: dict[int, _Partial] = {0: _Partial((0, Fraction(0), Fraction(0), ()), (), 1)}
     for shape in _shapes(fw):
-        options = _domain_options(shape, published[shape.number], fw.min_level, fw.max_level)
+        target = published.domains[shape.number]
+        options = _domain_options(shape, target, fw.min_level, fw.max_level)
         if not options:
-            return None, (
+            return (
                 f"Tidak ada tingkat bulat {fw.min_level}–{fw.max_level} yang menghasilkan "
-                f"domain {shape.number} = {_shown(published[shape.number])}."
+                f"domain {shape.number} = {_shown(target)}."
             )
         merged: dict[int, _Partial] = {}
         for total, partial in states.items():
+            spread, sqdev, distance, tie = partial.key
             for opt in options:
-                spread, sqdev, distance, tie = partial.key
                 key = (
                     spread + opt.spread,
                     sqdev + opt.sqdev,
                     distance + opt.distance,
                     (*tie, -opt.total, *(-s for s in opt.sums)),
                 )
-                grown = total + opt.total
-                count = partial.count * opt.count
+                grown, count = total + opt.total, partial.count * opt.count
                 held = merged.get(grown)
                 if held is None:
                     merged[grown] = _Partial(key, (*partial.choice, opt), count)
@@ -344,61 +362,72 @@ def _attempt(
                 else:
                     merged[grown] = _Partial(held.key, held.choice, held.count + count)
         states = merged
+    return states
 
-    denominator = fw.index_denominator
-    lowers = fw.band_lowers_scaled()
 
-    def band_of(total: int) -> str:
-        name = fw.bands[0].name
-        for candidate, lower in zip(fw.bands, lowers):
-            if lower <= total:
-                name = candidate.name
-        return name
+def _band_of(total: int, fw: Framework) -> str:
+    """Band of the exact index sum T (lower bound inclusive)."""
+    name = fw.bands[0].name
+    for band, lower in zip(fw.bands, fw.band_lowers_scaled()):
+        if lower <= total:
+            name = band.name
+    return name
 
-    on_index = {t: p for t, p in states.items() if _rounds_to(t, denominator, index_hundredths)}
+
+def _attempt(
+    domains: Mapping[int, object], index: object, predicate: object, fw: Framework
+) -> tuple[Reconstruction | None, str | None]:
+    _check_framework(domains, fw)
+    published = _read_published(domains, index, predicate, fw)
+    if isinstance(published, str):
+        return None, published
+    states = _combine_domains(published, fw)
+    if isinstance(states, str):
+        return None, states
+    denominator, target = fw.index_denominator, published.index
+    on_index = {t: p for t, p in states.items() if _rounds_to(t, denominator, target)}
     if not on_index:
         reachable = sorted(
             {_shown(_round_scaled(t, denominator)) for t in (min(states), max(states))}
         )
         return None, (
-            f"Indeks {_shown(index_hundredths)} tidak dapat dicapai dengan nilai domain ini "
+            f"Indeks {_shown(target)} tidak dapat dicapai dengan nilai domain ini "
             f"(indeks yang mungkin: {'–'.join(reachable)})."
         )
-    feasible = {t: p for t, p in on_index.items() if band is None or band_of(t) == band}
+    feasible = {t: p for t, p in on_index.items() if published.band in (None, _band_of(t, fw))}
     if not feasible:
-        possible = ", ".join(sorted({band_of(t) for t in on_index}))
+        possible = ", ".join(sorted({_band_of(t, fw) for t in on_index}))
         return None, (
-            f"Indeks {_shown(index_hundredths)} dapat dicapai, tetapi tidak dengan predikat "
-            f"{band} (predikat yang mungkin: {possible})."
+            f"Indeks {_shown(target)} dapat dicapai, tetapi tidak dengan predikat "
+            f"{published.band} (predikat yang mungkin: {possible})."
         )
 
     def final_key(item: tuple[int, _Partial]):
         total, partial = item
         spread, sqdev, distance, tie = partial.key
-        off = Fraction(abs(_UNIT * total - index_hundredths * denominator), _UNIT * denominator)
+        off = Fraction(abs(_UNIT * total - target * denominator), _UNIT * denominator)
         return (spread, sqdev, distance, off, tie)
 
     total, best = min(feasible.items(), key=final_key)
+    return _result(total, best, sum(p.count for p in feasible.values()), fw), None
+
+
+def _result(total: int, best: _Partial, candidates: int, fw: Framework) -> Reconstruction:
     levels: dict[int, int] = {}
     for shape, opt in zip(_shapes(fw), best.choice):
         for cls, class_total in zip(shape.classes, opt.sums):
             levels.update(_spread(cls, class_total))
-    candidates = sum(p.count for p in feasible.values())
-    return (
-        Reconstruction(
-            framework_id=fw.id,
-            levels=tuple((n, levels[n]) for n in fw.indicator_numbers),
-            index_scaled=total,
-            index=total / denominator,
-            predicate=band_of(total),
-            domains=tuple(
-                (shape.number, opt.total / shape.weight)
-                for shape, opt in zip(_shapes(fw), best.choice)
-            ),
-            candidates=candidates,
-            note=NOTE.format(candidates=candidates),
+    return Reconstruction(
+        framework_id=fw.id,
+        levels=tuple((n, levels[n]) for n in fw.indicator_numbers),
+        index_scaled=total,
+        index=total / fw.index_denominator,
+        predicate=_band_of(total, fw),
+        domains=tuple(
+            (shape.number, opt.total / shape.weight) for shape, opt in zip(_shapes(fw), best.choice)
         ),
-        None,
+        candidates=candidates,
+        note=NOTE.format(candidates=candidates),
     )
 
 

@@ -146,8 +146,10 @@ def test_flatness_decides_between_two_splits_of_domain_4(spbe2020):
     # Spread (max - min level in the domain): 22/20 -> levels 2-3 and 3-4: 2; 21/21: 2; the others
     # 3. Squared deviation from the mean: 22/20: 118 - 42²/16 = 7.75; 21/21: 120 - 42²/16 = 9.75.
     row = one_row("2024", "Kab. Kepulauan Sula")
-    levels = reconstruct_levels(*as_numbers(row, spbe2020), spbe2020)
+    found = reconstruct(*as_numbers(row, spbe2020), spbe2020)
+    levels = found.level_map()
     assert [levels[n] for n in range(32, 48)] == [3, 3] + [2] * 8 + [4, 4, 3, 3, 3, 3]
+    assert found.candidates == 4  # the four (a, b) splits; D1-D3 each allow one level sum
 
 
 def test_same_input_gives_the_same_output(spbe2020):

@@ -249,6 +249,7 @@ def _domain_options(
 
 
 def _spread(cls: _WeightClass, total: int) -> dict[int, int]:
+    """Levels of one class summing to ``total``: flat, higher ones spread by Sainte-Laguë."""
     n = len(cls.indicators)
     base, extra = divmod(total, n)
     members: dict[int, list[int]] = {}

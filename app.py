@@ -1,13 +1,19 @@
-"""SPBE Dashboard entry point (placeholder until the dashboard pages land)."""
+"""SPBE Dashboard: router, page config and the shared sidebar filters. Nothing else."""
 
 import streamlit as st
 
-from spbe.framework import list_frameworks, load_framework
+from spbe import ui
 
 st.set_page_config(page_title="Dasbor SPBE", page_icon="📊", layout="wide")
-st.title("Dasbor Indeks SPBE — Kota Ternate & Provinsi Maluku Utara")
-st.write("Kerangka penilaian yang dimuat:")
-for framework_id in list_frameworks():
-    fw = load_framework(framework_id)
-    note = " — *sumber sekunder*" if fw.secondary_source else ""
-    st.markdown(f"- **{fw.name}** ({fw.short_regulation}): {len(fw.indicators)} indikator{note}")
+
+PAGES = {
+    "Dasbor": [
+        st.Page("pages/ringkasan.py", title="Ringkasan", icon="🏠", default=True),
+        st.Page("pages/tren.py", title="Tren", icon="📈"),
+        st.Page("pages/kontribusi_opd.py", title="Kontribusi OPD", icon="🏢"),
+    ],
+}
+
+navigation = st.navigation(PAGES)
+st.session_state["filters"] = ui.sidebar_filters()
+navigation.run()

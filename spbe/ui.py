@@ -1,0 +1,182 @@
+"""The one module that imports Streamlit: cached loaders, shared filters, badges and small widgets.
+
+Caching is keyed on plain values (the database path and its data version), never on a connection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from spbe import store
+from spbe.formatting import format_index
+
+DEFAULT_INSTANSI = "kota-ternate"
+DEFAULT_COMPARISON = "prov-maluku-utara"
+KEY_INSTANSI, KEY_COMPARISON, KEY_YEAR = "filter_instansi", "filter_comparison", "filter_year"
+
+BADGE_COLOURS = {"resmi": "green", "mandiri": "orange", "rekonstruksi": "blue", "ilustrasi": "gray"}
+
+
+@dataclass(frozen=True)
+class Connection:
+    """The process's root connection and whether it is the read-only fallback."""
+
+    con: object
+    path: str
+    fallback_reason: str | None = None
+
+
+@st.cache_resource(show_spinner=False)
+def _connect(db_path: str) -> Connection:
+    try:
+        return Connection(store.open_store(db_path), db_path)
+    except store.StoreError as exc:
+        # Viewing must keep working: a fresh in-memory copy built from the seed files.
+        return Connection(store.open_store(":memory:"), ":memory:", str(exc))
+
+
+def db_path() -> str:
+    return str(store.resolve_db_path())
+
+
+def connection() -> Connection:
+    return _connect(db_path())
+
+
+def data_version() -> int:
+    """Changes whenever an import is logged, so cached frames refresh after a write."""
+    cur = connection().con.cursor()
+    return int(cur.execute("SELECT coalesce(max(id), 0) FROM import_log").fetchone()[0])
+
+
+@st.cache_data(show_spinner=False)
+def _official(path: str, version: int) -> pd.DataFrame:
+    return store.official_results(connection().con)
+
+
+@st.cache_data(show_spinner=False)
+def _instansi(path: str, version: int) -> pd.DataFrame:
+    return store.instansi_table(connection().con)
+
+
+@st.cache_data(show_spinner=False)
+def _levels(path: str, version: int, instansi_code: str | None) -> pd.DataFrame:
+    return store.indicator_levels(connection().con, instansi_code)
+
+
+@st.cache_data(show_spinner=False)
+def _opd(path: str, version: int, instansi_code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    con = connection().con
+    return store.opd_table(con, instansi_code), store.owner_table(con, instansi_code)
+
+
+def official() -> pd.DataFrame:
+    return _official(db_path(), data_version())
+
+
+def instansi() -> pd.DataFrame:
+    return _instansi(db_path(), data_version())
+
+
+def levels(instansi_code: str | None = None) -> pd.DataFrame:
+    return _levels(db_path(), data_version(), instansi_code)
+
+
+def opd_and_owners(instansi_code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return _opd(db_path(), data_version(), instansi_code)
+
+
+# -- shared filters ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    instansi: str
+    instansi_name: str
+    comparison: str
+    comparison_name: str
+    year: int
+
+
+def sidebar_filters() -> Filters:
+    """Instansi (default Kota Ternate), comparison (default Provinsi Maluku Utara), year (latest)."""
+    table = instansi()
+    names = dict(zip(table["code"], table["name"], strict=True))
+    codes = list(names)
+    with st.sidebar:
+        st.header("Pilihan")
+        chosen = st.selectbox(
+            "Instansi",
+            codes,
+            index=codes.index(DEFAULT_INSTANSI),
+            format_func=names.get,
+            key=KEY_INSTANSI,
+        )
+        comparison = st.selectbox(
+            "Pembanding",
+            codes,
+            index=codes.index(DEFAULT_COMPARISON),
+            format_func=names.get,
+            key=KEY_COMPARISON,
+        )
+        results = official()
+        years = sorted(
+            results.loc[results["instansi_code"] == chosen, "year"].unique(), reverse=True
+        )
+        if not years:
+            years = sorted(results["year"].unique(), reverse=True)
+        if st.session_state.get(KEY_YEAR) not in years:
+            st.session_state.pop(KEY_YEAR, None)
+        year = st.selectbox("Tahun", [int(y) for y in years], index=0, key=KEY_YEAR)
+        reason = connection().fallback_reason
+        if reason:
+            st.warning(
+                "Mode baca saja: basis data utama tidak dapat dibuka, jadi dasbor memakai salinan "
+                f"dari data bawaan. Perubahan tidak disimpan. ({reason})"
+            )
+    return Filters(chosen, names[chosen], comparison, names[comparison], int(year))
+
+
+# -- small display helpers -------------------------------------------------------------------------
+
+
+def badge(label: str, provenance: str = "resmi") -> None:
+    """A provenance badge next to a figure."""
+    colour = BADGE_COLOURS.get(provenance, "gray")
+    st.badge(label, color=colour)
+
+
+def secondary_source_warning(framework) -> None:
+    if framework.secondary_source:
+        st.warning(
+            f"Kerangka {framework.short_regulation} dimuat dari ringkasan publik sekunder, bukan naskah "
+            f"resmi. {framework.source_note}",
+            icon="⚠️",
+        )
+
+
+def show_error(exc: Exception) -> None:
+    st.error(str(exc))
+
+
+def excel_download(label: str, data: bytes, file_name: str, key: str) -> None:
+    st.download_button(
+        label,
+        data=data,
+        file_name=file_name,
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=key,
+        icon=":material/download:",
+    )
+
+
+def index_text(value: float) -> str:
+    return format_index(value)
+
+
+def page_path(name: str) -> Path:
+    return Path(__file__).resolve().parents[1] / "pages" / name

@@ -153,6 +153,7 @@ DEFAULT_COLUMN_LABELS = {
 INDEX_FORMAT = "0.00"
 RUPIAH_FORMAT = '"Rp" #,##0'
 MAX_LISTED_PROBLEMS = 20
+MAX_HINTED_SPELLINGS = 50  # distinct unknown instansi that get a "maksud Anda" hint
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
@@ -268,6 +269,7 @@ class _InstansiResolver:
                 )
             self._spelling.setdefault(key, str(spelling))
         self._seen: dict[str, str | None] = {}
+        self._hints: dict[str, str] = {}
 
     def code(self, value: object) -> str | None:
         key = _normalise(value)
@@ -282,8 +284,14 @@ class _InstansiResolver:
         return self._seen[key]
 
     def hint(self, value: object) -> str:
-        close = difflib.get_close_matches(_normalise(value), self._spelling, n=1, cutoff=0.8)
-        return f'; maksud Anda "{self._spelling[close[0]]}"?' if close else ""
+        """'; maksud Anda "Kota Ternate"?' for a near miss, else ''."""
+        key = _normalise(value)
+        if key not in self._hints:
+            if len(self._hints) >= MAX_HINTED_SPELLINGS:  # difflib is slow; a file this wrong
+                return ""  # has a bigger problem than typos
+            close = difflib.get_close_matches(key, self._spelling, n=1, cutoff=0.8)
+            self._hints[key] = f'; maksud Anda "{self._spelling[close[0]]}"?' if close else ""
+        return self._hints[key]
 
 
 def _show(value: object) -> str:
@@ -483,8 +491,7 @@ def _read_levels_sheet(workbook, resolver: _InstansiResolver, directory: Path):
     header_blank = all(_is_blank(v) for v in header)
     if header_blank and not columns:
         # an empty header: report "empty" when nothing follows, missing columns otherwise
-        rest = [(n, line) for n, line in enumerate(lines, start=2) if any(map(_not_blank, line))]
-        if not rest:
+        if not any(_not_blank(v) for line in lines for v in line):
             return None, [WorkbookProblem(sheet, None, None, "sheet kosong (tidak ada judul)")]
         lines = iter([])
     if problems:

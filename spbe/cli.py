@@ -156,6 +156,46 @@ def cmd_score(args) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args) -> int:
+    from spbe.backup import backup
+    from spbe.store import open_store
+
+    con = open_store(args.db)
+    try:
+        manifest = backup(con, Path(args.dir))
+    finally:
+        con.close()
+    rows = ", ".join(f"{t}: {n}" for t, n in manifest["rows"].items())
+    print(f"Cadangan ditulis ke {args.dir} (skema {manifest['schema_version']}): {rows}")
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from spbe.backup import restore
+
+    counts = restore(Path(args.dir), Path(args.db))
+    print(f"Dipulihkan ke {args.db}: " + ", ".join(f"{t}: {n}" for t, n in counts.items()))
+    return EXIT_OK
+
+
+def cmd_hash_password(args) -> int:
+    from spbe.auth import hash_password
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Kata sandi admin: ")
+        if getpass.getpass("Ulangi: ") != password:
+            raise Refused("Kedua kata sandi tidak sama.")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    print(hash_password(password))
+    print(
+        "Simpan baris di atas sebagai admin_password_hash di .streamlit/secrets.toml "
+        "atau sebagai variabel lingkungan SPBE_ADMIN_PASSWORD_HASH.",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 # -- parser and entry point ----------------------------------------------------------------------
 
 
@@ -192,6 +232,18 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--instansi", help="nama atau kode instansi")
     score.add_argument("--year", type=int, help="tahun")
     score.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    add(
+        "backup", "Cadangkan semua tabel sebagai Parquet ke sebuah folder.", cmd_backup
+    ).add_argument("dir")
+    restore = add("restore", "Pulihkan cadangan ke berkas basis data baru.", cmd_restore, db=False)
+    restore.add_argument("dir")
+    restore.add_argument("--db", required=True, help="berkas DuckDB baru")
+    add(
+        "hash-password",
+        "Buat hash kata sandi admin (kata sandi dibaca dari terminal).",
+        cmd_hash_password,
+        db=False,
+    )
     return parser
 
 
@@ -201,6 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse already printed its message
         return EXIT_REFUSED if exc.code else EXIT_OK
+    from spbe.auth import AuthError
     from spbe.framework import FrameworkError
     from spbe.store import StoreError
 
@@ -209,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Refused as exc:
         _print_err(str(exc))
         return EXIT_REFUSED
-    except (StoreError, FrameworkError) as exc:
+    except (StoreError, FrameworkError, AuthError) as exc:
         _print_err(str(exc))
         return EXIT_FAILURE
     except KeyboardInterrupt:

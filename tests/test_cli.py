@@ -70,3 +70,30 @@ def test_env_variable_selects_the_database(tmp_path, monkeypatch, command, capsy
     monkeypatch.setenv("SPBE_DB", str(db))
     assert main([command]) == 0
     assert db.exists()
+
+
+def test_backup_then_restore_from_the_command_line(tmp_path):
+    db = tmp_path / "a.duckdb"
+    code, out, err = run("backup", "--db", db, tmp_path / "bk")
+    assert code == 0, err
+    assert "indicator_level: 1034" in out
+    code, out, err = run("restore", tmp_path / "bk", "--db", tmp_path / "b.duckdb")
+    assert code == 0, err
+    assert "official_result: 1245" in out
+    code, _, err = run("restore", tmp_path / "bk", "--db", tmp_path / "b.duckdb")
+    assert code == 1 and "sudah ada" in err
+
+
+def test_hash_password_reads_stdin_and_prints_a_verifiable_hash():
+    from spbe.auth import verify_password
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "spbe", "hash-password"],
+        cwd=ROOT,
+        input="s3cret\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0
+    assert verify_password("s3cret", proc.stdout.strip())

@@ -1,0 +1,95 @@
+"""Admin role for writes: a password checked against a PBKDF2 hash, with throttling of failures.
+
+The hash (never the password) comes from ``.streamlit/secrets.toml`` (``admin_password_hash``) or the
+environment variable ``SPBE_ADMIN_PASSWORD_HASH``. Make one with ``python -m spbe hash-password``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+HASH_ENV = "SPBE_ADMIN_PASSWORD_HASH"
+SECRET_KEY = "admin_password_hash"
+ALGORITHM = "pbkdf2_sha256"
+ITERATIONS = 240_000
+FREE_ATTEMPTS = 3  # failures allowed before waiting is imposed
+BASE_DELAY_S = 2.0
+MAX_DELAY_S = 300.0
+
+
+class AuthError(ValueError):
+    """Wrong password, a throttled attempt, or a malformed hash (Indonesian message)."""
+
+
+def hash_password(password: str, *, salt: bytes | None = None, iterations: int = ITERATIONS) -> str:
+    if not password:
+        raise AuthError("Kata sandi tidak boleh kosong.")
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
+    b64 = base64.b64encode
+    return f"{ALGORITHM}${iterations}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def verify_password(password: str, stored_hash: str) -> bool:
+    try:
+        algorithm, iterations, salt_b64, digest_b64 = stored_hash.strip().split("$")
+        if algorithm != ALGORITHM:
+            raise ValueError(algorithm)
+        salt, expected = base64.b64decode(salt_b64), base64.b64decode(digest_b64)
+        rounds = int(iterations)
+    except (ValueError, TypeError) as exc:
+        raise AuthError(
+            "Hash kata sandi admin tidak valid; buat ulang dengan 'python -m spbe hash-password'."
+        ) from exc
+    actual = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, rounds)
+    return hmac.compare_digest(actual, expected)
+
+
+def configured_hash(secrets_lookup: Callable[[str], str | None] | None = None) -> str | None:
+    """The admin hash from secrets (if a lookup is given) or the environment; None = no admin."""
+    if secrets_lookup is not None:
+        value = secrets_lookup(SECRET_KEY)
+        if value:
+            return str(value)
+    return os.environ.get(HASH_ENV) or None
+
+
+@dataclass
+class LoginThrottle:
+    """Per-client failure counter: after FREE_ATTEMPTS failures each further try waits longer."""
+
+    clock: Callable[[], float] = time.monotonic
+    _failures: dict[str, tuple[int, float]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait_seconds(self, client: str) -> float:
+        with self._lock:
+            count, last = self._failures.get(client, (0, 0.0))
+        if count < FREE_ATTEMPTS:
+            return 0.0
+        delay = min(MAX_DELAY_S, BASE_DELAY_S * 2 ** (count - FREE_ATTEMPTS))
+        return max(0.0, last + delay - self.clock())
+
+    def attempt(self, client: str, password: str, stored_hash: str) -> None:
+        """Raise AuthError unless the password is right and the client is not made to wait."""
+        wait = self.wait_seconds(client)
+        if wait > 0:
+            raise AuthError(
+                f"Terlalu banyak percobaan gagal. Coba lagi dalam {int(wait) + 1} detik."
+            )
+        if verify_password(password, stored_hash):
+            with self._lock:
+                self._failures.pop(client, None)
+            return
+        with self._lock:
+            count, _ = self._failures.get(client, (0, 0.0))
+            self._failures[client] = (count + 1, self.clock())
+        raise AuthError("Kata sandi salah.")

@@ -77,7 +77,7 @@ def test_default_costs_plan_ternate_like_profile_to_cukup(spbe2020):
     # 500 jt), 32-41 to 2 (0.275; 750 jt), 42-47 to 2 (0.18; 600 jt) = +0.915 for 2,450 jt.
     assert plan.total_cost <= 2_450 * JT
     # every step costs money, so no step of the cheapest plan can be spared
-    for indicator, (frm, to) in plan.raises.items():
+    for indicator, (_, to) in plan.raises.items():
         spared = index_scaled(apply_plan(levels, plan) | {indicator: to - 1}, spbe2020)
         assert spared < 18_000
 

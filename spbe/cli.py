@@ -60,60 +60,27 @@ def cmd_template(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from spbe.excel import WorkbookError, read_levels_workbook
-    from spbe.imports import STATUS_REFUSED, ImportRefused, apply_levels, log_attempt
-    from spbe.store import instansi_lookup, open_store
+    from spbe.imports import ImportRefused
+    from spbe.store import open_store
+    from spbe.workbook_import import WorkbookRejected, describe_changes, import_workbook
 
     path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Refused(f"Berkas {path} tidak dapat dibaca: {exc.strerror}.") from None
     con = open_store(args.db)
     try:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise Refused(f"Berkas {path} tidak dapat dibaca: {exc.strerror}.") from None
-        try:
-            upload = read_levels_workbook(
-                data, instansi_lookup=instansi_lookup(con), file_name=path.name
-            )
-        except WorkbookError as err:
-            message = f"Berkas {path.name} ditolak ({len(err.problems)} masalah); tidak ada yang disimpan."
-            log_attempt(
-                con,
-                actor=_actor(),
-                file_name=path.name,
-                sha256=_sha256(data),
-                status=STATUS_REFUSED,
-                message=message + "\n" + str(err),
-            )
-            raise Refused(message + "\n" + "\n".join(f"- {p}" for p in err.problems)) from None
-        try:
-            report = apply_levels(
-                con,
-                upload.rows,
-                replace=args.replace,
-                actor=_actor(),
-                file_name=upload.file_name,
-                sha256=upload.sha256,
-            )
-        except ImportRefused as refused:
-            changes = refused.report.changes
-            lines = [
-                f"- {r.instansi_code} {r.year} indikator {r.indicator} ({r.provenance}): "
-                f"{r.old_level} → {r.level}" + ("" if r.old_level != r.level else " (catatan)")
-                for r in changes.head(50).itertuples()
-            ]
-            more = [f"… dan {len(changes) - 50} lainnya"] if len(changes) > 50 else []
-            raise Refused("\n".join([str(refused), *lines, *more])) from None
-        print(report.message)
-        return EXIT_OK
+        report = import_workbook(con, data, path.name, actor=_actor(), replace=args.replace)
+    except WorkbookRejected as rejected:
+        raise Refused(str(rejected)) from None
+    except ImportRefused as refused:
+        lines = [f"- {line}" for line in describe_changes(refused.report)]
+        raise Refused("\n".join([str(refused), *lines])) from None
     finally:
         con.close()
-
-
-def _sha256(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
+    print(report.message)
+    return EXIT_OK
 
 
 def cmd_export(args) -> int:

@@ -1,0 +1,55 @@
+"""The one import path shared by the CLI and the dashboard: check, read, validate, write, log."""
+
+from __future__ import annotations
+
+import hashlib
+
+from spbe.excel import WorkbookError, read_levels_workbook
+from spbe.imports import STATUS_REFUSED, ImportReport, apply_levels, log_attempt
+from spbe.store import instansi_lookup
+from spbe.uploads import UploadError, check_xlsx
+
+
+class WorkbookRejected(ValueError):
+    """The file itself is refused (not a real .xlsx, or invalid rows); nothing was written."""
+
+
+def import_workbook(con, data: bytes, file_name: str, *, actor: str, replace: bool = False):
+    """Import a levels workbook all-or-nothing. Raises WorkbookRejected or imports.ImportRefused."""
+    try:
+        check_xlsx(data, file_name)
+        upload = read_levels_workbook(
+            data, instansi_lookup=instansi_lookup(con), file_name=file_name
+        )
+    except (UploadError, WorkbookError) as err:
+        log_attempt(
+            con,
+            actor=actor,
+            file_name=file_name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            status=STATUS_REFUSED,
+            message=str(err),
+        )
+        raise WorkbookRejected(f"{err}\nTidak ada data yang disimpan.") from None
+    report: ImportReport = apply_levels(
+        con,
+        upload.rows,
+        replace=replace,
+        actor=actor,
+        file_name=upload.file_name,
+        sha256=upload.sha256,
+    )
+    return report
+
+
+def describe_changes(report: ImportReport, limit: int = 50) -> list[str]:
+    """One Indonesian line per stored value the batch would change."""
+    changes = report.changes
+    lines = [
+        f"{r.instansi_code} {r.year} indikator {r.indicator} ({r.provenance}): "
+        + (f"{r.old_level} → {r.level}" if r.old_level != r.level else "catatan berubah")
+        for r in changes.head(limit).itertuples()
+    ]
+    if len(changes) > limit:
+        lines.append(f"… dan {len(changes) - limit} lainnya")
+    return lines

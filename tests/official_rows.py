@@ -1,0 +1,119 @@
+"""Real published results shaped like the store's ``official`` frame, built without the store.
+
+The 2023/2024 rows come from data/hasil-evaluasi-spbe-2023-2024.csv; the national series
+(L24 Tabel 4), Maluku Utara 2022 (N22) and Ternate's 2025 self-assessment (N25) are typed in by
+hand from the reference (shared/spbe-reference.md §4).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from spbe.instansi import instansi_code
+from tests.conftest import ROOT
+
+L24_TABEL_4 = "KemenPANRB, Laporan Pelaksanaan Evaluasi SPBE 2024, Tabel 4"
+# year: (index, D1, D2, D3, D4); 2018–2020 use the 5/2018 instrument (no D3; D4 = Layanan)
+NATIONAL = {
+    2018: (1.98, 1.75, 1.74, None, 2.17),
+    2019: (2.18, 1.95, 1.86, None, 2.40),
+    2020: (2.26, 2.07, 1.95, None, 2.48),
+    2021: (2.24, 2.21, 1.89, 1.23, 2.81),
+    2022: (2.34, 2.39, 1.85, 1.32, 2.96),
+    2023: (2.79, 2.94, 2.29, 1.66, 3.47),
+    2024: (3.12, 3.36, 2.62, 1.86, 3.78),
+}
+
+
+def _hand_rows() -> list[dict]:
+    rows = [
+        {
+            "instansi_code": "nasional",
+            "instansi_name": "Nasional",
+            "kind": "nasional",
+            "province": None,
+            "year": year,
+            "framework": "spbe-2018" if year <= 2020 else "spbe-2020",
+            "index_value": index,
+            "predicate": None,
+            "domain_1": d1,
+            "domain_2": d2,
+            "domain_3": np.nan if d3 is None else d3,
+            "domain_4": d4,
+            "source": L24_TABEL_4,
+            "source_url": None,
+            "status": "final",
+        }
+        for year, (index, d1, d2, d3, d4) in NATIONAL.items()
+    ]
+    empty_domains = dict.fromkeys(("domain_1", "domain_2", "domain_3", "domain_4"), np.nan)
+    rows.append(
+        {
+            "instansi_code": "prov-maluku-utara",
+            "instansi_name": "Provinsi Maluku Utara",
+            "kind": "provinsi",
+            "province": "Maluku Utara",
+            "year": 2022,
+            "framework": "spbe-2020",
+            "index_value": 2.47,
+            "predicate": "Cukup",
+            **empty_domains,
+            "source": "Berita: SK MenPANRB 108/2023",
+            "source_url": "https://jazirah.id/2024/06/27/",
+            "status": "final",
+        }
+    )
+    rows.append(
+        {
+            "instansi_code": "kota-ternate",
+            "instansi_name": "Kota Ternate",
+            "kind": "kota",
+            "province": "Maluku Utara",
+            "year": 2025,
+            "framework": "spbe-2020",
+            "index_value": 3.75,
+            "predicate": None,
+            **empty_domains,
+            "source": "Penilaian mandiri Kota Ternate 2025",
+            "source_url": None,
+            "status": "provisional",
+        }
+    )
+    return rows
+
+
+@cache
+def _official() -> pd.DataFrame:
+    raw = pd.read_csv(ROOT / "data" / "hasil-evaluasi-spbe-2023-2024.csv")
+    published = pd.DataFrame(
+        {
+            "instansi_code": raw["instansi"].map(instansi_code),
+            "instansi_name": raw["instansi"],
+            "kind": raw["kind"],
+            "province": raw["province"].where(raw["province"].notna(), None),
+            "year": raw["year"],
+            "framework": "spbe-2020",
+            "index_value": raw["index"],
+            "predicate": raw["predicate"],
+            "domain_1": raw["domain_1"],
+            "domain_2": raw["domain_2"],
+            "domain_3": raw["domain_3"],
+            "domain_4": raw["domain_4"],
+            "source": raw["source_table"],
+            "source_url": None,
+            "status": "final",
+        }
+    )
+    return pd.concat([pd.DataFrame(_hand_rows()), published], ignore_index=True)
+
+
+def official_frame() -> pd.DataFrame:
+    """A fresh copy each call, so a test can check that nothing modified it."""
+    return _official().copy()
+
+
+def raw_results() -> pd.DataFrame:
+    return pd.read_csv(ROOT / "data" / "hasil-evaluasi-spbe-2023-2024.csv")

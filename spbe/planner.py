@@ -31,6 +31,7 @@ Tie-breaks (documented and deterministic):
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -205,6 +206,7 @@ class _Problem:
     before: dict[int, int]
     before_scaled: int
     options: tuple[_Option, ...]
+    weights: dict[int, int]  # weight_int of every indicator
     unit: int  # gcd of the free indicators' weight_int: one DP cell = this many scaled points
     cost_places: int  # costs are integers in units of 10**-cost_places Rupiah
     step_costs: dict[int, tuple[float, ...]]  # as given (floats), for the steps table
@@ -365,21 +367,24 @@ def _prepare(levels, fw, costs, max_level, locked, max_steps, owners) -> _Proble
         exact[n][before[n] - fw.min_level + k] for n in free for k in range(caps[n] - before[n])
     ]
     places = max((max(0, -d.normalize().as_tuple().exponent) for d in used), default=0)
-    unit = math.gcd(*(fw.weight_int(n) for n in free)) if free else 1
+    scale = fw.weight_scale  # once: Framework.weight_int recomputes it on every call
+    weights = {ind.number: int(ind.weight * scale) for ind in fw.indicators}
+    unit = math.gcd(*(weights[n] for n in free)) if free else 1
     options = []
     total = 0
     for n in free:
         first = before[n] - fw.min_level
         scaled = [int(exact[n][first + k].scaleb(places)) for k in range(caps[n] - before[n])]
-        cumulative = (0, *np.cumsum(np.array(scaled, dtype=object)).tolist())
+        cumulative = (0, *itertools.accumulate(scaled))
         total += cumulative[-1]
-        options.append(_Option(n, before[n], fw.weight_int(n) // unit, tuple(cumulative)))
+        options.append(_Option(n, before[n], weights[n] // unit, cumulative))
     owner_map = {n: (None if owners is None else owners.get(n)) for n in fw.indicator_numbers}
     return _Problem(
         framework=fw,
         before=before,
         before_scaled=before_scaled,
         options=tuple(options),
+        weights=weights,
         unit=unit,
         cost_places=places,
         step_costs=given,
@@ -513,7 +518,7 @@ def _build_plan(
         start = problem.before[n]
         raises[n] = (start, start + k)
         total_scaled += options[n].cumulative[k]
-        gained += fw.weight_int(n) * k
+        gained += problem.weights[n] * k
         for level in range(start, start + k):
             rows.append(
                 (
@@ -521,7 +526,7 @@ def _build_plan(
                     level,
                     level + 1,
                     problem.step_costs[n][level - fw.min_level],
-                    fw.weight_int(n) / denominator,
+                    problem.weights[n] / denominator,
                     problem.owners[n],
                 )
             )

@@ -39,6 +39,7 @@ class Contributions:
     framework_id: str
     index: float  # exact (unrounded) index of the profile
     units_per_point: int  # contribution_units / units_per_point = index points
+    mapping_confirmed: bool  # False while any mapping row is still the unconfirmed local default
     by_opd: pd.DataFrame
     by_indicator: pd.DataFrame
 
@@ -84,7 +85,8 @@ def _owners(owners: pd.DataFrame, opd: pd.DataFrame, fw: Framework, instansi) ->
     if unknown_opd.any():
         code = rows["opd_code"][unknown_opd].iloc[0]
         raise ValueError(f"Pemetaan OPD merujuk OPD '{code}' yang tidak ada dalam daftar OPD.")
-    rows = rows[["indicator", "opd_code", "role"]].drop_duplicates()
+    columns = ["indicator", "opd_code", "role", *(["confirmed"] if "confirmed" in rows else [])]
+    rows = rows[columns].drop_duplicates(["indicator", "opd_code", "role"])
     lead_rows = rows[rows["role"] == LEAD]
     lead_pairs = set(zip(lead_rows["indicator"], lead_rows["opd_code"]))
     is_redundant_support = [
@@ -101,7 +103,8 @@ def opd_contributions(
 
     ``levels``: indicator, level for one instansi, year and provenance (every indicator of the
     framework). ``owners``: indicator, opd_code, role ("lead"/"support"), optionally instansi_code
-    and framework to filter on. ``opd``: opd_code, name, short_name. Raises ValueError (Indonesian).
+    and framework to filter on and ``confirmed`` (the mapping counts as confirmed only when every
+    row says so). ``opd``: opd_code, name, short_name. Raises ValueError (Indonesian).
     """
     fw = framework
     profile = _profile(levels, fw)
@@ -160,7 +163,6 @@ def opd_contributions(
                 "support_codes": tuple(supports[n]),
             }
         )
-    assert sum(units.values()) == total_scaled * split  # exact by construction
     by_opd = pd.DataFrame(
         {
             "opd_code": codes,
@@ -182,6 +184,9 @@ def opd_contributions(
         framework_id=fw.id,
         index=total_scaled / fw.index_denominator,
         units_per_point=units_per_point,
+        mapping_confirmed=bool(
+            len(owner_rows) and "confirmed" in owner_rows and owner_rows["confirmed"].all()
+        ),
         by_opd=by_opd,
         by_indicator=pd.DataFrame(indicator_rows),
     )

@@ -113,7 +113,7 @@ def cheapest_plan(
     target: float | str,
     framework: Framework,
     costs: Mapping[int, Sequence[float]] | None = None,
-    max_level: int | Mapping[int, int] = 5,
+    max_level: int | Mapping[int, int] | None = None,
     locked: Iterable[int] = (),
     max_steps: int | None = None,
     owners: Mapping[int, str] | None = None,
@@ -123,7 +123,8 @@ def cheapest_plan(
     ``target`` is an index value (e.g. 2.6) or a predicate name meaning "at least that predicate"
     (its lower bound, e.g. "Baik" = 2.60 under spbe-2020). ``costs[i]`` lists the Rupiah cost of
     each step (1→2, 2→3, 3→4, 4→5); None means every step costs 1 (the fewest steps). ``max_level``
-    caps levels (one value or per indicator; a cap below the current level means "no raise"),
+    caps levels (one value, or per indicator with the rest uncapped; None = the framework's top
+    level, 5; a cap below the current level means "no raise"),
     ``locked`` indicators never change, ``max_steps`` limits the steps per indicator. Levels never
     go down. Costs are needed only for indicators that may be raised. Raises PlannerError (or the
     ScoringError of an invalid profile), both ValueError with Indonesian messages.
@@ -151,7 +152,7 @@ def best_plan_within_budget(
     budget: float,
     framework: Framework,
     costs: Mapping[int, Sequence[float]] | None = None,
-    max_level: int | Mapping[int, int] = 5,
+    max_level: int | Mapping[int, int] | None = None,
     locked: Iterable[int] = (),
     max_steps: int | None = None,
     owners: Mapping[int, str] | None = None,
@@ -259,6 +260,8 @@ def _caps(
     problems: list[str] = []
     known = set(fw.indicator_numbers)
     level_range = f"{fw.min_level}–{fw.max_level}"
+    if max_level is None:
+        max_level = fw.max_level
     if isinstance(max_level, Mapping):
         caps = dict.fromkeys(fw.indicator_numbers, fw.max_level)
         for key, value in max_level.items():

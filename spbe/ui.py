@@ -180,3 +180,73 @@ def index_text(value: float) -> str:
 
 def page_path(name: str) -> Path:
     return Path(__file__).resolve().parents[1] / "pages" / name
+
+
+# -- admin role for writes (issue 7) ---------------------------------------------------------------
+
+KEY_ADMIN = "admin_actor"
+
+
+@st.cache_resource(show_spinner=False)
+def _throttle():
+    from spbe.auth import LoginThrottle
+
+    return LoginThrottle()
+
+
+def _secret(key: str) -> str | None:
+    try:
+        return st.secrets.get(key)
+    except Exception:  # noqa: BLE001 - no secrets.toml at all
+        return None
+
+
+def admin_hash() -> str | None:
+    from spbe.auth import configured_hash
+
+    return configured_hash(_secret)
+
+
+def admin_actor() -> str | None:
+    """'admin' (or the name given at login) when this session has logged in; else None."""
+    return st.session_state.get(KEY_ADMIN) if admin_hash() else None
+
+
+def _client_id() -> str:
+    try:
+        return st.context.ip_address or "lokal"
+    except Exception:  # noqa: BLE001 - older runtimes / AppTest
+        return "lokal"
+
+
+def admin_login() -> str | None:
+    """Sidebar login for the admin role. Returns the actor name when logged in.
+
+    With no hash configured, write actions are hidden in the UI (they remain in the CLI).
+    """
+    from spbe.auth import AuthError
+
+    stored = admin_hash()
+    if not stored:
+        return None
+    if st.session_state.get(KEY_ADMIN):
+        with st.sidebar:
+            st.caption(f"Masuk sebagai admin: {st.session_state[KEY_ADMIN]}")
+            if st.button("Keluar", key="admin_logout"):
+                del st.session_state[KEY_ADMIN]
+                st.rerun()
+        return st.session_state[KEY_ADMIN]
+    with st.sidebar.expander("Masuk admin (untuk mengubah data)"):
+        with st.form("admin_login_form", clear_on_submit=True):
+            name = st.text_input("Nama", key="admin_name")
+            password = st.text_input("Kata sandi", type="password", key="admin_password")
+            submitted = st.form_submit_button("Masuk")
+        if submitted:
+            try:
+                _throttle().attempt(_client_id(), password, stored)
+            except AuthError as exc:
+                st.error(str(exc))
+                return None
+            st.session_state[KEY_ADMIN] = (name or "admin").strip()[:60]
+            st.rerun()
+    return None

@@ -6,32 +6,7 @@ import pytest
 from spbe.changes import domain_changes, indicator_changes
 from spbe.formatting import round_half_up
 from spbe.scoring import score_profile
-from tests.official_rows import official_frame
-
-# Reconstructed Kota Ternate profiles (not published per indicator): each reproduces the published
-# domains, index and predicate of its year (L23 Tabel 47, L24 Tabel 48).
-# 2023: D1 1.00, D2 1.00, D3 1.00, D4 1.45, index 1.20 Kurang. Indicators 32–34 and 42–45 at 2:
-#   D4 = (10·2.75 + 3·2.75 + 6·3 + 4·3) / 45.5 = 65.75 / 45.5 = 1.4451 -> 1,45; index 1.2025.
-TERNATE_2023 = {n: 1 for n in range(1, 48)} | {32: 2, 33: 2, 34: 2, 42: 2, 43: 2, 44: 2, 45: 2}
-# 2024: D1 1.80, D2 1.00, D3 1.00, D4 2.74, index 1.89 Cukup. Indicators 1–8 at 2, 32–41 at 3,
-#   42–47 = 3, 2, 3, 2, 2, 2: D1 = 18·1.3/13 = 1.80; D4 = (30·2.75 + 14·3)/45.5 = 124.5/45.5 = 2.736;
-#   index = (23.4 + 25 + 16.5 + 124.5)/100 = 1.894.
-TERNATE_2024 = (
-    {n: 1 for n in range(1, 48)}
-    | {n: 2 for n in range(1, 9)}
-    | {n: 3 for n in range(32, 42)}
-    | {42: 3, 43: 2, 44: 3, 45: 2, 46: 2, 47: 2}
-)
-
-
-def levels_frame(*profiles: tuple[int, dict[int, int]], provenance="rekonstruksi") -> pd.DataFrame:
-    rows = [
-        ("kota-ternate", year, "spbe-2020", n, level, provenance, None)
-        for year, profile in profiles
-        for n, level in profile.items()
-    ]
-    columns = ["instansi_code", "year", "framework", "indicator", "level", "provenance", "note"]
-    return pd.DataFrame(rows, columns=columns)
+from tests.official_rows import TERNATE_2023, TERNATE_2024, levels_frame, official_frame
 
 
 def steps_sum(table: pd.DataFrame) -> float:

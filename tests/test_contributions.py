@@ -8,41 +8,14 @@ from spbe.contributions import UNASSIGNED, opd_contributions, opd_indicators
 from spbe.instansi import instansi_code
 from spbe.scoring import index_scaled
 from tests.conftest import ROOT
-from tests.official_rows import TERNATE_2024, levels_frame
-
-OPD = {
-    "kominfo": "Diskomsandi",
-    "bappeda": "Bappelitbangda",
-    "bpkad": "BPKAD",
-    "bkpsdm": "BKPSDM",
-    "inspektorat": "Inspektorat",
-    "hukum": "Bagian Hukum",
-    "organisasi": "Bagian Organisasi",
-    "ukpbj": "UKPBJ",
-    "arsip": "Dispursip",
-    "dpmptsp": "DPMPTSP",
-    "dukcapil": "Dukcapil",
-    "dinkes": "Dinkes",
-}
-# Reference §5 (local default), Ternate's choices: 33 led by BPKAD with Bappeda supporting;
-# 45–47 by DPMPTSP, Dukcapil and Dinas Kesehatan.
-LEADS = (
-    {n: ("kominfo",) for n in (1, 2, 4, 5, 6, 7, 8, 10, 11, 12, 15, 16, 17, 18, 19, 20)}
-    | {n: ("kominfo",) for n in (22, 23, 26, 28, 42, 43)}
-    | {3: ("kominfo", "bappeda"), 13: ("bappeda", "bpkad")}
-    | {n: ("kominfo", "inspektorat") for n in (9, 21, 29, 30, 31)}
-    | {n: ("organisasi",) for n in (14, 27, 40)}
-    | {n: ("bpkad",) for n in (24, 33, 34, 38)}
-    | {n: ("bkpsdm",) for n in (25, 36, 41)}
-    | {32: ("bappeda",), 35: ("ukpbj",), 37: ("arsip",), 39: ("inspektorat",), 44: ("hukum",)}
-    | {45: ("dpmptsp",), 46: ("dukcapil",), 47: ("dinkes",)}
+from tests.official_rows import (
+    LEADS,
+    TERNATE_2024,
+    levels_frame,
+    opd_frame,
+    owners_frame,
 )
-SUPPORTS = {n: ("hukum",) for n in (1, 2, 4, 5, 6, 7, 8)} | {
-    10: ("organisasi",),
-    19: ("organisasi",),
-    20: ("organisasi",),
-    33: ("bappeda",),
-}
+
 # Hand sums with the reconstructed Ternate 2024 profile (tests/official_rows.py), Σ weight × level
 # of the indicators led, shared indicators halved, ÷ 100:
 # Diskomsandi: 1,2,4–8 7×2×1.3 = 18.2; 3 ½×2.6 = 1.3; 9 ½×1.3 = 0.65; 10 1.3; 11,12,15–20 8×2.5
@@ -66,24 +39,6 @@ EXPECTED = {
     "dukcapil": "0.06",
     "dinkes": "0.06",
 }
-
-
-def opd_frame() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "instansi_code": "kota-ternate",
-            "opd_code": list(OPD),
-            "name": [f"{short} Kota Ternate" for short in OPD.values()],
-            "short_name": list(OPD.values()),
-        }
-    )
-
-
-def owners_frame(leads=LEADS, supports=SUPPORTS, confirmed=False) -> pd.DataFrame:
-    rows = [(n, code, "lead") for n, codes in leads.items() for code in codes]
-    rows += [(n, code, "support") for n, codes in supports.items() for code in codes]
-    frame = pd.DataFrame(rows, columns=["indicator", "opd_code", "role"])
-    return frame.assign(instansi_code="kota-ternate", framework="spbe-2020", confirmed=confirmed)
 
 
 def ternate_levels() -> pd.DataFrame:

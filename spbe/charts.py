@@ -21,10 +21,12 @@ from spbe.chart_style import (
     NATIONAL_COLOUR,
     SERIES_COLOURS,
     SYMBOLS,
+    add_annotations,
+    add_shapes,
     band_ranges,
+    band_shapes,
     base_layout,
     index_text,
-    shade_bands,
 )
 from spbe.framework import Framework, load_framework
 from spbe.provenance import provenance_label
@@ -159,22 +161,27 @@ def _year_segments(rows: pd.DataFrame, key) -> list[tuple[object, int, int]]:
     return [tuple(s) for s in segments]
 
 
-def _mark_instruments(fig: go.Figure, rows: pd.DataFrame) -> None:
-    """A dotted boundary and a label where the evaluation instrument changes."""
+def _instrument_marks(rows: pd.DataFrame) -> tuple[list[dict], list[dict]]:
+    """(shapes, annotations): a dotted boundary and a label where the instrument changes."""
     segments = _year_segments(rows, lambda framework, year: framework)
     if len(segments) < 2:
-        return
-    for framework, first, last in segments:
-        fig.add_annotation(
+        return [], []
+    labels = [
+        dict(
             x=(first + last) / 2, y=1.0, xref="x", yref="paper", yanchor="bottom",
             text=f"Instrumen {instrument_name(framework)}", showarrow=False,
             font=dict(size=11, color=NATIONAL_COLOUR),
-        )  # fmt: skip
-    for _, first, _ in segments[1:]:
-        fig.add_vline(
-            x=first - 0.5, line=dict(color=NATIONAL_COLOUR, dash="dot", width=1),
-            name="instrument-boundary",
-        )  # fmt: skip
+        )
+        for framework, first, last in segments
+    ]  # fmt: skip
+    lines = [
+        dict(
+            type="line", x0=first - 0.5, x1=first - 0.5, xref="x", y0=0, y1=1, yref="paper",
+            line=dict(color=NATIONAL_COLOUR, dash="dot", width=1), name="instrument-boundary",
+        )
+        for _, first, _ in segments[1:]
+    ]  # fmt: skip
+    return lines, labels
 
 
 # -- trend ----------------------------------------------------------------------------------------
@@ -196,28 +203,47 @@ def trend_figure(
     rows = _rows(official, codes)
     fig = go.Figure()
     band_segments = _year_segments(rows, lambda fw, year: band_framework(fw, year).id)
+    shapes = []
     for fw_id, first, last in band_segments:
-        shade_bands(fig, load_framework(fw_id), x0=first - 0.5, x1=last + 0.5)
+        shapes += band_shapes(fig, load_framework(fw_id), x0=first - 0.5, x1=last + 0.5)
     symbols = _symbols(rows)
     for position, code in enumerate(codes):
         frame = rows[rows["instansi_code"] == code]
         if len(frame):
             _add_series(fig, frame, "index_value", symbols, code, position)
-    _mark_instruments(fig, rows)
+    lines, annotations = _instrument_marks(rows)
+    shapes += lines
     if target is not None:
-        fig.add_hline(
-            y=target, line=dict(color=HIGHLIGHT, dash="dash", width=1.5), name="target",
-            annotation=dict(
-                text=f"{target_label}: {index_text(target)}", xanchor="left", x=0,
-                yanchor="bottom", font=dict(size=11),
-            ),
+        shapes.append(
+            dict(
+                type="line",
+                xref="paper",
+                x0=0,
+                x1=1,
+                yref="y",
+                y0=target,
+                y1=target,
+                line=dict(color=HIGHLIGHT, dash="dash", width=1.5),
+                name="target",
+            )
+        )
+        annotations.append(
+            dict(
+                x=0, xref="paper", xanchor="left", y=target, yref="y", yanchor="bottom",
+                text=f"{target_label}: {index_text(target)}", showarrow=False,
+                font=dict(size=11),
+            )
         )  # fmt: skip
     last_fw = load_framework(band_segments[-1][0])
-    for band, lower, upper in band_ranges(last_fw):
-        fig.add_annotation(
+    annotations += [
+        dict(
             x=1.0, xref="paper", xanchor="left", y=(lower + upper) / 2, yref="y",
             text=band.name, showarrow=False, font=dict(size=10, color=NATIONAL_COLOUR),
-        )  # fmt: skip
+        )
+        for band, lower, upper in band_ranges(last_fw)
+    ]  # fmt: skip
+    add_shapes(fig, shapes)
+    add_annotations(fig, annotations)
     years = sorted(int(y) for y in rows["year"].unique())
     fig.update_xaxes(
         title="Tahun", dtick=1, tickformat="d", range=[years[0] - 0.5, years[-1] + 0.5]
@@ -260,9 +286,10 @@ def domain_trend_figure(
         vertical_spacing=0.12, horizontal_spacing=0.06,
     )  # fmt: skip
     symbols = _symbols(rows)
+    shapes = []
     for k, dom in enumerate(fw.domains):
         row, col = k // cols + 1, k % cols + 1
-        shade_bands(fig, fw, row=row, col=col)
+        shapes += band_shapes(fig, fw, row=row, col=col)
         column = f"domain_{dom.number}"
         if column not in rows.columns:
             continue
@@ -270,6 +297,7 @@ def domain_trend_figure(
             frame = rows[rows["instansi_code"] == code]
             if len(frame):
                 _add_series(fig, frame, column, symbols, code, position, row, col, legend=k == 0)
+    add_shapes(fig, shapes)
     years = sorted(int(y) for y in rows["year"].unique())
     fig.update_xaxes(dtick=1, tickformat="d", range=[years[0] - 0.5, years[-1] + 0.5])
     fig.update_yaxes(range=_y_range(fw))

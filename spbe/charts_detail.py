@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from spbe.chart_style import (
     HIGHLIGHT,
     NATIONAL_COLOUR,
+    add_shapes,
     band_ranges,
     base_layout,
     index_text,
@@ -81,9 +82,11 @@ def indicator_heatmap(
         )
     )  # fmt: skip
     domain_of = [framework.domain_of_indicator(n) for n in numbers]
-    for r in range(1, len(numbers)):
-        if domain_of[r] != domain_of[r - 1]:
-            fig.add_hline(y=r - 0.5, line=dict(color=HIGHLIGHT, width=1), name="domain-boundary")
+    boundaries = [r for r in range(1, len(numbers)) if domain_of[r] != domain_of[r - 1]]
+    line = dict(type="line", xref="x domain", x0=0, x1=1, yref="y", line=dict(color=HIGHLIGHT))
+    add_shapes(
+        fig, [dict(line, y0=r - 0.5, y1=r - 0.5, name="domain-boundary") for r in boundaries]
+    )
     fig.update_yaxes(title="Indikator", type="category", autorange="reversed")
     fig.update_xaxes(title="Tahun", type="category")
     return base_layout(fig, title, height=16 * len(numbers) + 140)
@@ -142,18 +145,25 @@ def opd_contribution_figure(contributions: Contributions, *, title: str | None =
         (f"Sisa hingga tingkat {fw.max_level}", rest, "#c7e9c0"),
     )
     fig = go.Figure()
-    for label, values, colour in parts:
+    for k, (label, values, colour) in enumerate(parts):
         fig.add_trace(
             go.Bar(
                 x=values.astype(float), y=names, orientation="h", name=label,
                 marker=dict(color=colour), hovertext=hover, hoverinfo="text",
-                text=[format_number(v, STEP_PLACES) if v > 0 else "" for v in values],
-                textposition="inside",
+                text=[format_number(v, STEP_PLACES) for v in values] if k == 0 else None,
+                textposition="inside", textangle=0, insidetextanchor="end",
             )
         )  # fmt: skip
     fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed")
     fig.update_xaxes(title="Poin indeks")
-    return base_layout(fig, title, barmode="stack", height=max(300, 30 * len(names) + 140))
+    return base_layout(
+        fig,
+        title,
+        barmode="stack",
+        height=max(300, 30 * len(names) + 140),
+        legend_traceorder="normal",
+        uniformtext=dict(minsize=9, mode="hide"),
+    )
 
 
 def gauge_figure(

@@ -13,10 +13,11 @@ from spbe.chart_style import (
     HIGHLIGHT,
     NATIONAL_COLOUR,
     NEUTRAL,
+    add_shapes,
     base_layout,
     index_text,
     predicate_colour,
-    shade_bands_vertical,
+    vertical_band_shapes,
 )
 from spbe.framework import Framework
 from spbe.published import KIND_PLURAL
@@ -92,7 +93,7 @@ def distribution_figure(
     selected = distribution["selected"].to_numpy(dtype=bool)
     chosen_bin = int(bins[selected][0]) if selected.any() else None
     fig = go.Figure()
-    shade_bands_vertical(fig, framework)
+    add_shapes(fig, vertical_band_shapes(framework))
     lows, highs = edges * step / 100, (edges + 1) * step / 100 - 0.01
     fig.add_trace(
         go.Bar(

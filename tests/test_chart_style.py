@@ -3,10 +3,11 @@ import plotly.graph_objects as go
 from spbe.chart_style import (
     NEUTRAL,
     PREDICATE_COLOURS,
+    add_shapes,
     band_ranges,
+    band_shapes,
     base_layout,
     predicate_colour,
-    shade_bands,
     signed,
 )
 from spbe.formatting import PLOTLY_SEPARATORS
@@ -38,7 +39,7 @@ def test_band_ranges_end_at_the_top_level(spbe2020, pemdi):
 
 def test_shaded_bands_are_named_and_coloured(spbe2020):
     fig = go.Figure()
-    shade_bands(fig, spbe2020, x0=2022.5, x1=2024.5)
+    add_shapes(fig, band_shapes(fig, spbe2020, x0=2022.5, x1=2024.5))
     shapes = fig.layout.shapes
     assert [s.name for s in shapes] == [f"band:{b.name}" for b in spbe2020.bands]
     assert [s.fillcolor for s in shapes] == list(PREDICATE_COLOURS.values())

@@ -109,6 +109,12 @@ def test_domain_small_multiples(spbe2020):
     bands = [s for s in fig.layout.shapes if s.name.startswith("band:")]
     assert len(bands) == 4 * len(spbe2020.bands)
     assert sorted({s.y0 for s in bands}) == [1.0, 1.8, 2.6, 3.5, 4.2]
+    assert sorted({(s.xref, s.yref) for s in bands}) == [
+        ("x domain", "y"),
+        ("x2 domain", "y2"),
+        ("x3 domain", "y3"),
+        ("x4 domain", "y4"),
+    ]  # five bands behind each of the four small plots
     assert sum(t.showlegend is not False for t in fig.data) == 3  # one legend entry per series
 
 

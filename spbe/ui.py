@@ -102,6 +102,17 @@ class Filters:
     year: int
 
 
+def filters() -> Filters:
+    """The filters chosen in the sidebar on this run (set by app.py)."""
+    return st.session_state["filters"]
+
+
+def table_workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
+    from spbe.excel import write_table_workbook
+
+    return write_table_workbook(sheets)
+
+
 def sidebar_filters() -> Filters:
     """Instansi (default Kota Ternate), comparison (default Provinsi Maluku Utara), year (latest)."""
     table = instansi()
@@ -124,14 +135,20 @@ def sidebar_filters() -> Filters:
             key=KEY_COMPARISON,
         )
         results = official()
-        years = sorted(
-            results.loc[results["instansi_code"] == chosen, "year"].unique(), reverse=True
+        mine = results[results["instansi_code"] == chosen]
+        if mine.empty:
+            mine = results
+        years = [int(y) for y in sorted(mine["year"].unique(), reverse=True)]
+        final_years = sorted(mine.loc[mine["status"] == "final", "year"].unique(), reverse=True)
+        default = years.index(int(final_years[0])) if len(final_years) else 0
+        year = st.selectbox(
+            "Tahun",
+            years,
+            index=default,
+            key=KEY_YEAR,
+            help="Bawaan: tahun terakhir dengan hasil resmi. Tahun bertanda penilaian mandiri "
+            "bersifat sementara.",
         )
-        if not years:
-            years = sorted(results["year"].unique(), reverse=True)
-        if st.session_state.get(KEY_YEAR) not in years:
-            st.session_state.pop(KEY_YEAR, None)
-        year = st.selectbox("Tahun", [int(y) for y in years], index=0, key=KEY_YEAR)
         reason = connection().fallback_reason
         if reason:
             st.warning(

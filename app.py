@@ -4,13 +4,17 @@ import streamlit as st
 
 from spbe import ui
 
-st.set_page_config(page_title="Dasbor SPBE", page_icon="📊", layout="wide")
+st.set_page_config(page_title="Dasbor SPBE", page_icon=":material/analytics:", layout="wide")
 
 PAGES = {
     "Dasbor": [
-        st.Page("pages/ringkasan.py", title="Ringkasan", icon="🏠", default=True),
-        st.Page("pages/tren.py", title="Tren", icon="📈"),
-        st.Page("pages/kontribusi_opd.py", title="Kontribusi OPD", icon="🏢"),
+        st.Page("pages/ringkasan.py", title="Ringkasan", icon=":material/home:", default=True),
+        st.Page("pages/tren.py", title="Tren", icon=":material/trending_up:"),
+        st.Page("pages/kontribusi_opd.py", title="Kontribusi OPD", icon=":material/account_tree:"),
+    ],
+    "Perencanaan": [
+        st.Page("pages/simulasi.py", title="Simulasi", icon="🧮"),
+        st.Page("pages/perencana.py", title="Perencana Anggaran", icon="💰"),
     ],
 }
 

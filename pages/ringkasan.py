@@ -32,11 +32,12 @@ for column, code in zip(st.columns(2), (filters.instansi, filters.comparison), s
             help=f"Perubahan{since}.",
         )
         left, right = st.columns(2)
-        left.metric("Menuju predikat berikutnya", kpi.gap_text)
-        right.metric(
-            f"Indeks nasional {kpi.year}",
-            format_index(kpi.national_index) if kpi.national_index is not None else "–",
-        )
+        if kpi.next_predicate:
+            left.metric(f"Selisih menuju {kpi.next_predicate}", kpi.gap_text.split(" lagi")[0])
+        else:
+            left.metric("Predikat", "Tertinggi")
+        national = format_index(kpi.national_index) if kpi.national_index is not None else "–"
+        right.metric(f"Indeks nasional {kpi.year}", national)
         for text in (kpi.province_rank_text, kpi.kind_rank_text):
             if text:
                 st.markdown(f"**Peringkat:** {text}")

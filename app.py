@@ -13,8 +13,8 @@ PAGES = {
         st.Page("pages/kontribusi_opd.py", title="Kontribusi OPD", icon=":material/account_tree:"),
     ],
     "Perencanaan": [
-        st.Page("pages/simulasi.py", title="Simulasi", icon="🧮"),
-        st.Page("pages/perencana.py", title="Perencana Anggaran", icon="💰"),
+        st.Page("pages/simulasi.py", title="Simulasi", icon=":material/calculate:"),
+        st.Page("pages/perencana.py", title="Perencana Anggaran", icon=":material/payments:"),
     ],
 }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -93,13 +94,13 @@ class Framework:
     def indicator_numbers(self) -> tuple[int, ...]:
         return tuple(i.number for i in self.indicators)
 
-    @property
+    @cached_property
     def weight_scale(self) -> int:
         """Smallest power of ten that turns every indicator weight into an integer."""
         places = max(max(0, -w.weight.normalize().as_tuple().exponent) for w in self.indicators)
         return 10**places
 
-    @property
+    @cached_property
     def index_denominator(self) -> int:
         """sum(level * weight_int) / index_denominator is the index."""
         return 100 * self.weight_scale
@@ -111,10 +112,14 @@ class Framework:
         """Band lower bounds on the scaled integer axis of ``sum(level * weight_int)``."""
         return tuple(int(b.lower * self.index_denominator) for b in self.bands)
 
+    @cached_property
+    def _indicator_by_number(self) -> dict[int, Indicator]:
+        return {ind.number: ind for ind in self.indicators}
+
     def indicator(self, number: int) -> Indicator:
-        for ind in self.indicators:
-            if ind.number == number:
-                return ind
+        ind = self._indicator_by_number.get(number)
+        if ind is not None:
+            return ind
         raise FrameworkError(f"Indikator {number} tidak ada dalam kerangka {self.id}.")
 
     def aspect(self, number: int) -> Aspect:

@@ -84,5 +84,47 @@ _V2 = [
     "ALTER TABLE indicator_level ADD COLUMN import_id INTEGER",
 ]
 
-MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ((1, tuple(_V1)), (2, tuple(_V2)))
+# Version 3: per-instansi cost tables for the planner and saved scenarios (issue 5). Step costs
+# are one column per level step (levels are 1-5 in every table of this schema); JSON is stored as
+# text so no DuckDB extension is needed.
+_V3 = [
+    """CREATE TABLE cost_table (
+        instansi_code VARCHAR NOT NULL,
+        framework VARCHAR NOT NULL,
+        indicator INTEGER NOT NULL,
+        cost_1_2 DECIMAL(18, 2) NOT NULL CHECK (cost_1_2 >= 0),
+        cost_2_3 DECIMAL(18, 2) NOT NULL CHECK (cost_2_3 >= 0),
+        cost_3_4 DECIMAL(18, 2) NOT NULL CHECK (cost_3_4 >= 0),
+        cost_4_5 DECIMAL(18, 2) NOT NULL CHECK (cost_4_5 >= 0),
+        provenance VARCHAR NOT NULL CHECK (provenance IN ('mandiri', 'ilustrasi')),
+        note VARCHAR,
+        updated_at TIMESTAMP NOT NULL,
+        actor VARCHAR NOT NULL,
+        PRIMARY KEY (instansi_code, framework, indicator)
+    )""",
+    "CREATE SEQUENCE scenario_id START 1",
+    """CREATE TABLE scenario (
+        id INTEGER PRIMARY KEY DEFAULT nextval('scenario_id'),
+        instansi_code VARCHAR NOT NULL,
+        year INTEGER NOT NULL,
+        framework VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        note VARCHAR,
+        provenance VARCHAR NOT NULL
+            CHECK (provenance IN ('resmi', 'mandiri', 'rekonstruksi', 'ilustrasi')),
+        base_levels VARCHAR NOT NULL,
+        levels VARCHAR NOT NULL,
+        costs VARCHAR,
+        plan VARCHAR,
+        created_at TIMESTAMP NOT NULL,
+        actor VARCHAR NOT NULL,
+        UNIQUE (instansi_code, name)
+    )""",
+]
+
+MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
+    (1, tuple(_V1)),
+    (2, tuple(_V2)),
+    (3, tuple(_V3)),
+)
 SCHEMA_VERSION = MIGRATIONS[-1][0]

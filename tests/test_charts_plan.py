@@ -1,0 +1,76 @@
+"""Figures of the planning pages, tested on their data (AppTest only sees a raw spec)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from spbe import simulation as sim
+from spbe.charts_plan import plan_opd_figure, scenario_groups_figure, sensitivity_figure
+from spbe.costs import default_costs
+from spbe.formatting import PLOTLY_SEPARATORS
+from spbe.framework import load_framework
+from spbe.scenarios import Scenario
+
+JT = 1_000_000
+
+
+@pytest.fixture(scope="module")
+def fw():
+    return load_framework("spbe-2020")
+
+
+@pytest.fixture(scope="module")
+def everyone_at_2(fw):
+    return dict.fromkeys(fw.indicator_numbers, 2)
+
+
+def test_sensitivity_shows_the_largest_gains_first(fw, everyone_at_2):
+    table = sim.sensitivity(everyone_at_2, fw, default_costs(fw).mapping())
+    before = table.copy()
+    fig = sensitivity_figure(table, top=8)
+    bar = fig.data[0]
+    # indicators 42-47 weigh 3,00 (+0,03), then 32-41 weigh 2,75 (+0,0275)
+    assert list(bar.y) == ["Ind. 42", "Ind. 43", "Ind. 44", "Ind. 45", "Ind. 46", "Ind. 47",
+                           "Ind. 32", "Ind. 33"]  # fmt: skip
+    assert list(bar.x[:7]) == [0.03] * 6 + [0.0275]
+    assert bar.text[0] == "0,030" and fig.layout.separators == PLOTLY_SEPARATORS
+    pd.testing.assert_frame_equal(table, before)  # input not modified
+
+
+def test_sensitivity_per_million_rupiah(fw, everyone_at_2):
+    table = sim.sensitivity(everyone_at_2, fw, default_costs(fw).mapping())
+    bar = sensitivity_figure(table, per_million=True, top=3).data[0]
+    # Perwali 1-10 step 2→3 costs Rp 25 jt for +0,013: 0,00052 per Rp 1 jt, the best ratio
+    assert list(bar.y) == ["Ind. 1", "Ind. 2", "Ind. 3"]
+    assert bar.x[0] == pytest.approx(0.013 / 25)
+    assert bar.text[0] == "0,00052"
+    assert "Rp 25.000.000" in bar.hovertext[0]
+
+
+def test_plan_cost_per_opd(fw):
+    by_opd = pd.DataFrame(
+        {"opd": ["Diskomsandi", "BPKAD"], "steps": [3, 1], "indicators": ["1 (2→5)", "24 (1→2)"],
+         "cost": [95 * JT, 40 * JT], "index_gain": [0.039, 0.015]}
+    )  # fmt: skip
+    bar = plan_opd_figure(by_opd).data[0]
+    assert list(bar.y) == ["Diskomsandi", "BPKAD"] and list(bar.x) == [95 * JT, 40 * JT]
+    assert bar.text[0] == "Rp 95.000.000 · +0,039"
+
+
+def test_scenarios_side_by_side_per_domain(fw, everyone_at_2):
+    base = everyone_at_2
+    up = base | dict.fromkeys(range(42, 48), 4)
+    scenarios = [
+        Scenario("kota-ternate", 2024, fw.id, "Tetap", "ilustrasi", base, base),
+        Scenario("kota-ternate", 2024, fw.id, "Layanan publik", "ilustrasi", base, up),
+    ]
+    comparison = sim.compare_scenarios(scenarios)
+    fig = scenario_groups_figure(comparison, fw)
+    assert [t.name for t in fig.data] == ["Tetap (Cukup)", "Layanan publik (Cukup)"]
+    assert list(fig.data[0].x) == ["Domain 1", "Domain 2", "Domain 3", "Domain 4", "Indeks"]
+    # 42-47 to 4: +6 × 2 × 3,00 = +36 points -> domain 4 = (2 × 45,5 + 36) / 45,5; index 2,36
+    assert fig.data[1].y[3] == pytest.approx((2 * 45.5 + 36) / 45.5)
+    assert fig.data[1].y[4] == pytest.approx(2.36) and fig.data[1].text[4] == "2,36"
+    assert [s.name for s in fig.layout.shapes] == ["band:Cukup", "band:Baik", "band:Sangat Baik",
+                                                   "band:Memuaskan"]  # fmt: skip

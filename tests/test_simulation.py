@@ -1,0 +1,363 @@
+"""Simulation and planning helpers on Kota Ternate's reconstructed 2024 profile (from a seeded
+temp store). Expected figures are computed by hand from R59's weights and the illustrative costs
+in data/biaya-default.csv."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from decimal import Decimal
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from spbe import simulation as sim
+from spbe.costs import CostError, default_costs
+from spbe.framework import FrameworkError, load_framework
+from spbe.planner import apply_plan
+from spbe.query_state import ScenarioState
+from spbe.scenarios import InstansiCosts, Scenario, load_costs
+from spbe.scoring import score
+from spbe.store import indicator_levels, opd_table, open_store, owner_table
+from spbe.uploads import UploadError
+
+JT = 1_000_000
+ORIGIN = ("kota-ternate", 2024)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    con = open_store(tmp_path_factory.mktemp("sim") / "spbe.duckdb")
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def fw():
+    return load_framework("spbe-2020")
+
+
+@pytest.fixture(scope="module")
+def levels_frame(store):
+    return indicator_levels(store, "kota-ternate")
+
+
+@pytest.fixture(scope="module")
+def start(levels_frame):
+    return sim.start_options(levels_frame, "kota-ternate", 2024)[0]
+
+
+@pytest.fixture(scope="module")
+def costs(store, fw) -> InstansiCosts:
+    return load_costs(store, "kota-ternate", fw)
+
+
+@pytest.fixture(scope="module")
+def leads(store, start, fw):
+    return sim.lead_opd_names(
+        start.profile(), owner_table(store, "kota-ternate"), opd_table(store, "kota-ternate"), fw
+    )[0]
+
+
+# -- starting profiles and sessions --------------------------------------------------------------
+
+
+def test_ternate_2024_starts_from_its_reconstructed_profile(start, levels_frame):
+    options = sim.start_options(levels_frame, "kota-ternate", 2024)
+    assert [o.provenance for o in options] == ["rekonstruksi", "ilustrasi"]
+    assert start.stored and start.label == "Rekonstruksi (2024)"
+    # Reconstruction of the published 1,80 / 1,00 / 1,00 / 2,74 (L24 Tabel 48)
+    assert start.profile()[1] == 2 and start.profile()[9] == 1 and start.profile()[42] == 3
+    made_up = options[1]
+    assert not made_up.stored and set(made_up.levels) == {1}
+    assert made_up.label == "Ilustrasi: semua indikator tingkat 1"
+
+
+def test_a_year_without_a_profile_offers_only_the_illustrative_start(levels_frame):
+    options = sim.start_options(levels_frame, "kota-ternate", 2025)
+    assert len(options) == 1 and not options[0].stored
+    assert options[0].provenance == "ilustrasi" and options[0].framework_id == "spbe-2020"
+    with pytest.raises(FrameworkError, match="5/2018"):
+        sim.start_options(levels_frame, "kota-ternate", 2019)
+
+
+def test_sessions_follow_the_sidebar_and_links(start, levels_frame):
+    options = sim.start_options(levels_frame, "kota-ternate", 2024)
+
+    def levels_of(code):
+        return levels_frame
+
+    first, notes = sim.resolve_session(None, ORIGIN, options, None, levels_of)
+    assert first.start == start and first.levels == start.levels and first.version == 0
+    edited = first.with_profile(start.profile() | {42: 4})
+    assert edited.changed == 1
+    same, _ = sim.resolve_session(edited, ORIGIN, options, None, levels_of)
+    assert same is edited  # nothing new: the edit stays
+    moved, _ = sim.resolve_session(edited, ("kota-ternate", 2023), options, None, levels_of)
+    assert moved.version == 1 and moved.changed == 0  # the sidebar changed: start over
+
+    link = ScenarioState("kota-ternate", 2024, "rekonstruksi", levels=edited.levels)
+    linked, notes = sim.resolve_session(first, ORIGIN, options, link, levels_of)
+    assert linked.levels == edited.levels and linked.source == sim.LINK and not notes
+    missing = ScenarioState("kota-ternate", 2024, "resmi")
+    fallback, notes = sim.resolve_session(first, ORIGIN, options, missing, levels_of)
+    assert fallback.start == start and "tidak tersimpan" in notes[0]
+    assert sim.state_of(edited).levels == edited.levels
+    assert sim.state_of(first).levels is None  # unchanged: the link keeps the stored profile
+
+
+# -- live figures ---------------------------------------------------------------------------------
+
+
+def test_raising_indicator_42_by_one_level_adds_exactly_0_03(start, fw):
+    before = start.profile()
+    after = before | {42: 4}
+    live = sim.live_figures(before, after, fw)
+    # Σ level × weight = 189,40 (index 1,894); indicator 42 weighs 3,00 -> +0,03
+    assert live.index_before == 1.894 and live.index_after == 1.924
+    assert live.change == pytest.approx(0.03, abs=1e-12)
+    assert (live.predicate_before, live.predicate_after) == ("Cukup", "Cukup")
+    assert live.next_band == "Baik" and live.gap == 0.676  # 2,60 − 1,924, exact
+    domain_4 = live.groups.set_index("group").loc["domain_4"]
+    assert domain_4["after"] - domain_4["before"] == pytest.approx(3 / 45.5)
+    steps = sim.level_steps(before, after, fw)
+    assert steps["label"].tolist() == ["Awal", "Indikator 42", "Simulasi"]
+    assert steps["value"].tolist() == [1.894, 0.03, 1.924]
+    assert before[42] == 3  # inputs not modified
+
+
+def test_an_exact_band_bound_is_that_band(fw):
+    # 2,60 exactly: all at 2 (Σ = 200,0), then 11-20 to 3 (+10 × 2,5), 32-41 to 3 (+10 × 2,75)
+    # and 21-25 to 3 (+5 × 1,5): 200 + 25 + 27,5 + 7,5 = 260,0
+    levels = dict.fromkeys(fw.indicator_numbers, 2)
+    levels |= dict.fromkeys(range(11, 21), 3) | dict.fromkeys(range(32, 42), 3)
+    levels |= dict.fromkeys(range(21, 26), 3)
+    live = sim.live_figures(levels, levels, fw)
+    assert live.index_after == 2.6 and live.predicate_after == "Baik"
+    assert live.next_band == "Sangat Baik" and live.gap == 0.9
+    top = sim.live_figures(levels, dict.fromkeys(fw.indicator_numbers, 5), fw)
+    assert top.next_band is None and top.gap is None
+    assert sim.default_target(levels, fw) == "Sangat Baik"
+    assert sim.default_target(dict.fromkeys(fw.indicator_numbers, 5), fw) == "Memuaskan"
+
+
+def test_sensitivity_ranks_next_steps_by_gain_then_by_gain_per_million(start, fw, costs):
+    table = sim.sensitivity(start.profile(), fw, costs.mapping())
+    assert len(table) == 47  # nobody is at level 5 yet
+    top = table.head(6)
+    # indicators 42-47 weigh 3,00; 44-47 step 2→3 for Rp 250 jt, 42-43 step 3→4 for Rp 400 jt
+    assert top["indicator"].tolist() == [44, 45, 46, 47, 42, 43]
+    row = table.set_index("indicator").loc[42]
+    assert (row["level"], row["gain"], row["cost"]) == (3, 0.03, 400 * JT)
+    assert row["gain_per_million"] == pytest.approx(0.03 / 400)
+    free = sim.sensitivity(start.profile() | {1: 5}, fw)
+    assert 1 not in free["indicator"].tolist() and free["cost"].isna().all()
+
+
+def test_level_groups_follow_domains_and_aspects(fw):
+    groups = sim.level_groups(fw)
+    assert [g.label for g in groups][0] == "Domain 1: Kebijakan Internal SPBE"
+    assert [len(g.aspects) for g in groups] == [1, 3, 2, 2]
+    assert groups[3].aspects[1] == (
+        "Aspek 8: Layanan Publik Berbasis Elektronik",
+        tuple(range(42, 48)),
+    )
+    pemdi = sim.level_groups(load_framework("pemdi-2026"))
+    assert sum(len(a[1]) for g in pemdi for a in g.aspects) == 20
+
+
+# -- planning -------------------------------------------------------------------------------------
+
+
+def test_the_cheapest_plan_to_baik_for_ternate_2024(start, fw, costs, leads):
+    settings = sim.PlanSettings(target="Baik")
+    plan = sim.run_plan(start.profile(), settings, fw, costs.mapping(), leads)
+    assert plan.feasible and plan.predicate_after == "Baik"
+    # By hand, a plan of +0,706 exactly: Perwali 1-8 2→5 (8 × 3 × 1,3) and 9-10 1→5 (2 × 4 × 1,3),
+    # 13, 14, 19, 20 1→3 (4 × 2 × 2,5), 21-26 1→2 (6 × 1,5) = 70,6 points for
+    # 8 × 95 + 2 × 130 + 4 × 125 + 6 × 40 = Rp 1.760 jt; the planner proves nothing is cheaper.
+    assert plan.total_cost == 1_760 * JT and plan.index_after == 2.6
+    applied = apply_plan(start.profile(), plan)
+    frame = pd.DataFrame(
+        {"instansi": "kota-ternate", "year": 2024, "indicator": list(applied),
+         "level": list(applied.values())}
+    )  # fmt: skip
+    assert score(frame, fw)["index"].iloc[0] >= 2.6
+
+    by_opd = sim.plan_by_opd(plan, fw).set_index("opd")
+    assert by_opd["cost"].sum() == plan.total_cost
+    assert by_opd["index_gain"].sum() == pytest.approx(0.706)
+    # Diskomsandi leads 1, 2, 4-8 (7 × Rp 95 jt), 10 (Rp 130 jt), 19, 20 (2 × Rp 125 jt) and
+    # 22, 23, 26 (3 × Rp 40 jt): Rp 1.165 jt for 7 × 3,9 + 5,2 + 10 + 4,5 = 47,0 points
+    assert by_opd.loc["Diskomsandi", "cost"] == 1_165 * JT
+    assert by_opd.loc["Diskomsandi", "index_gain"] == 0.47
+    assert by_opd.loc["Bappelitbangda, BPKAD", "indicators"] == "13 (1→3)"
+    assert by_opd.index[0] == "Diskomsandi"  # most expensive first
+
+
+def test_the_best_plan_within_rp_400_million(start, fw, costs):
+    settings = sim.PlanSettings(mode="anggaran", budget=400 * JT)
+    plan = sim.run_plan(start.profile(), settings, fw, costs.mapping())
+    # The two best ratios fill the budget exactly: Perwali 1-8 2→3 (8 × Rp 25 jt, +0,013 each)
+    # and 13, 14, 19, 20 1→2 (4 × Rp 50 jt, +0,025 each): +0,204 for Rp 400 jt.
+    assert plan.total_cost == 400 * JT
+    assert plan.index_after == pytest.approx(1.894 + 0.204)
+    assert plan.raises == {n: (2, 3) for n in range(1, 9)} | {n: (1, 2) for n in (13, 14, 19, 20)}
+
+
+def test_one_level_a_year_and_locks_are_passed_to_the_planner(start, fw, costs):
+    settings = sim.PlanSettings(target="Baik", one_step=True, locked=(42, 43), max_level=4)
+    plan = sim.run_plan(start.profile(), settings, fw, costs.mapping())
+    assert all(b - a == 1 for a, b in plan.raises.values())
+    assert 42 not in plan.raises and 43 not in plan.raises
+    assert settings.max_steps == 1 and sim.PlanSettings(target="Baik").max_steps is None
+    described = dict(settings.describe(fw))
+    assert described["Target"] == "Predikat Baik (indeks ≥ 2,60)"
+    assert described["Indikator terkunci (tidak diubah)"] == "42, 43"
+    assert described["Tingkat tertinggi yang diizinkan"] == "4"
+    assert described["Satu tingkat per tahun"].startswith("ya")
+    assert sim.PlanSettings(target=Decimal("2.75")).target_text(fw) == "Indeks ≥ 2,75"
+    with pytest.raises(ValueError, match="Pilih target"):
+        sim.PlanSettings()
+    with pytest.raises(ValueError, match="Isi anggaran"):
+        sim.PlanSettings(mode="anggaran")
+
+
+def test_settings_travel_through_a_link_and_the_widgets(fw):
+    state = ScenarioState("kota-ternate", 2024, "rekonstruksi", target=Decimal("2.75"),
+                          locked=(3,), max_level=4, one_step=True)  # fmt: skip
+    settings = sim.settings_of(state)
+    assert settings == sim.PlanSettings("target", Decimal("2.75"), None, (3,), 4, True)
+    assert sim.settings_widgets(settings, fw) == {
+        "plan_mode": "target", "plan_locked": [3], "plan_max_level": 4, "plan_one_step": True,
+        "plan_target": sim.INDEX_TARGET, "plan_target_value": 2.75,
+    }  # fmt: skip
+    assert sim.settings_of(ScenarioState("kota-ternate", 2024, "resmi")) is None  # no target
+
+
+def test_steps_are_shown_with_rupiah_and_a_decimal_comma(start, fw, costs, leads):
+    plan = sim.run_plan(
+        start.profile(), sim.PlanSettings(target="Baik"), fw, costs.mapping(), leads
+    )
+    steps = sim.plan_steps_table(plan, fw)
+    assert len(steps) == plan.total_steps == 8 * 3 + 2 * 4 + 4 * 2 + 6
+    shown = sim.steps_display(steps[steps["indicator"] == 13])
+    assert shown.to_dict("records") == [
+        {"Indikator": 13, "Nama": fw.indicator(13).short_name, "Langkah": "1 → 2",
+         "Biaya": "Rp 50.000.000", "Kenaikan indeks": "+0,025"},
+        {"Indikator": 13, "Nama": fw.indicator(13).short_name, "Langkah": "2 → 3",
+         "Biaya": "Rp 75.000.000", "Kenaikan indeks": "+0,025"},
+    ]  # fmt: skip
+    assert [sim.format_points(v) for v in (0.03, 0.0275, 0.676, 0.706)] == [
+        "0,03", "0,0275", "0,676", "0,706",
+    ]  # fmt: skip
+
+
+def test_the_rka_workbook_has_the_plan_per_opd_and_its_assumptions(start, fw, costs, leads):
+    settings = sim.PlanSettings(target="Baik", one_step=False)
+    plan = sim.run_plan(start.profile(), settings, fw, costs.mapping(), leads)
+    data = sim.rka_workbook(
+        plan, fw, settings, instansi_name="Kota Ternate", start=start,
+        cost_caption=costs.caption(), made_at=datetime(2026, 11, 23, 9, 30),
+    )  # fmt: skip
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Per OPD", "Langkah", "Asumsi"]
+    per_opd = list(book["Per OPD"].iter_rows(values_only=True))
+    assert per_opd[0][0] == "OPD pengampu" and per_opd[-1][0] == "Jumlah"
+    assert per_opd[-1][3] == 1_760 * JT
+    assert sum(r[3] for r in per_opd[1:-1]) == 1_760 * JT
+    assert len(list(book["Langkah"].iter_rows())) == 1 + plan.total_steps
+    assumptions = dict(list(book["Asumsi"].iter_rows(values_only=True))[1:])
+    assert assumptions["Instansi"] == "Kota Ternate"
+    assert assumptions["Target"] == "Predikat Baik (indeks ≥ 2,60)"
+    assert assumptions["Satu tingkat per tahun"] == "tidak"
+    assert assumptions["Asal biaya"].startswith("Biaya: Ilustrasi")
+    assert assumptions["Profil awal"].startswith("Rekonstruksi (2024)")
+    assert assumptions["Biaya total"] == "Rp 1.760.000.000"
+    assert assumptions["Dibuat"] == "23-11-2026 09.30"
+
+
+# -- the cost workbook ----------------------------------------------------------------------------
+
+
+def test_the_cost_workbook_round_trips(fw):
+    table = default_costs(fw).frame
+    data = sim.costs_workbook(table, fw)
+    back = sim.read_costs_workbook(data, "biaya.xlsx", fw)
+    pd.testing.assert_frame_equal(back, table)
+
+
+def _workbook(rows, title="Biaya") -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_bad_cost_workbook_names_sheet_indicator_and_column(fw):
+    rows = [["Indikator", "1→2", "2→3", "3→4", "4→5"]]
+    rows += [[n, *v] for n, v in default_costs(fw).mapping().items()]
+    rows[2][2] = "1.500.000"  # indicator 2, step 2→3, written with thousands dots
+    rows += [[None] * 5, [None] * 5]  # trailing empty rows are ignored
+    with pytest.raises(CostError, match="lembar 'Biaya', indikator 2, kolom '2→3': '1.500.000'"):
+        sim.read_costs_workbook(_workbook(rows), "biaya.xlsx", fw)
+    with pytest.raises(CostError, match="lembar 'Biaya' tidak ada"):
+        sim.read_costs_workbook(_workbook(rows, "Sheet"), "biaya.xlsx", fw)
+    with pytest.raises(CostError, match="kosong"):
+        sim.read_costs_workbook(_workbook([]), "biaya.xlsx", fw)
+    with pytest.raises(UploadError, match="bukan berkas Excel"):
+        sim.read_costs_workbook(b"Indikator;1->2\n1;5", "biaya.xlsx", fw)
+
+
+# -- scenarios ------------------------------------------------------------------------------------
+
+
+def test_scenarios_compare_side_by_side(start, fw, costs, leads):
+    settings = sim.PlanSettings(target="Baik")
+    plan = sim.run_plan(start.profile(), settings, fw, costs.mapping(), leads)
+    session = sim.new_session(start, ORIGIN).with_profile(start.profile() | {42: 5})
+    what_if = sim.scenario_of(session, "Pengaduan ke 5", "", costs)
+    planned = sim.scenario_of(session, "Menuju Baik", "", costs, plan, settings)
+    assert planned.levels == apply_plan(start.profile(), plan)  # from the start, not the session
+    assert planned.plan["raises"]["13"] == [1, 3] and planned.plan["total_cost"] == 1_760 * JT
+    table = sim.compare_scenarios([what_if, planned]).set_index("name")
+    assert table.loc["Pengaduan ke 5", "index_value"] == 1.954  # 1,894 + 2 × 0,03
+    assert table.loc["Pengaduan ke 5", "cost"] == 600 * JT  # 3→4 Rp 400 jt + 4→5 Rp 200 jt
+    assert table.loc["Menuju Baik", "predicate"] == "Baik"
+    assert table.loc["Menuju Baik", "cost"] == 1_760 * JT
+    assert table.loc["Menuju Baik", "domain_1"] == pytest.approx((8 * 5 + 2 * 5) / 10)
+    shown = sim.comparison_display(table.reset_index(), fw)
+    assert list(shown.columns) == ["Pengaduan ke 5", "Menuju Baik"]
+    assert shown.loc["Indeks", "Menuju Baik"] == "2,60"
+    assert shown.loc["Biaya", "Pengaduan ke 5"] == "Rp 600.000.000"
+
+    pemdi = load_framework("pemdi-2026")
+    other = Scenario("kota-ternate", 2026, "pemdi-2026", "Pemdi", "ilustrasi",
+                     dict.fromkeys(pemdi.indicator_numbers, 1),
+                     dict.fromkeys(pemdi.indicator_numbers, 1))  # fmt: skip
+    with pytest.raises(ValueError, match="kerangka berbeda"):
+        sim.compare_scenarios([what_if, other])
+
+
+def test_a_plan_or_a_scenario_becomes_the_simulation(start, fw, costs):
+    plan = sim.run_plan(start.profile(), sim.PlanSettings(target="Baik"), fw, costs.mapping())
+    first = sim.new_session(start, ORIGIN)
+    applied = sim.session_from_plan(first, plan)
+    assert applied.profile() == apply_plan(start.profile(), plan)
+    assert applied.source == sim.PLAN and applied.version == 1 and applied.start == start
+    saved = sim.scenario_of(applied, "Dari rencana", "", None)
+    loaded = sim.session_from_scenario(saved, ("prov-maluku-utara", 2024), applied)
+    assert loaded.start == start and loaded.levels == applied.levels
+    assert loaded.source == "skenario 'Dari rencana'" and loaded.version == 2
+    assert sim.change_cost(start.profile(), start.profile() | {42: 2}, costs.mapping(), fw) == 0
+
+
+def test_the_cost_table_is_shown_with_rupiah_and_its_provenance(fw, costs):
+    shown = sim.costs_display(costs, fw)
+    row = shown[shown["Indikator"] == 42].iloc[0]
+    assert row["3→4"] == "Rp 400.000.000" and row["Asal"] == "Ilustrasi"

@@ -362,8 +362,9 @@ def record_network(page, log: NetworkLog) -> None:
 IDLE_APP = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
-def wait_for_page(page, spec: PageSpec) -> None:
-    """Until the script run finished and the main area shows the page's title as a heading."""
+def wait_for_page(page, spec: PageSpec, *, settle: bool = True) -> None:
+    """Until the script run finished and the main area shows the page's title as a heading;
+    with ``settle``, also until the network has been quiet for 0.5 s (lazy chunks, fonts)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     page.wait_for_selector(IDLE_APP, timeout=RUN_TIMEOUT_MS)
@@ -376,12 +377,13 @@ def wait_for_page(page, spec: PageSpec) -> None:
             f"{page.url}: no heading with the page title {spec.title!r}; headings: {headings}"
         ) from None
     page.wait_for_selector(IDLE_APP, timeout=RUN_TIMEOUT_MS)
-    page.wait_for_load_state("networkidle")  # lazy chunks (plotly, fonts) have arrived
+    if settle:
+        page.wait_for_load_state("networkidle")
 
 
-def open_app_page(page, server: StreamlitServer, spec: PageSpec) -> None:
+def open_app_page(page, server: StreamlitServer, spec: PageSpec, *, settle: bool = True) -> None:
     page.goto(server.page_url(spec))
-    wait_for_page(page, spec)
+    wait_for_page(page, spec, settle=settle)
 
 
 def browser_exception_texts(page) -> list[str]:

@@ -251,4 +251,6 @@ def table_counts(con) -> dict[str, int]:
         "indicator_owner",
         "import_log",
     )
-    return {n: int(cur.execute(f"SELECT count(*) FROM {n}").fetchone()[0]) for n in names}
+    # one statement, so one snapshot: never the rows of an import without its log entry
+    row = cur.execute("SELECT " + ", ".join(f"(SELECT count(*) FROM {n})" for n in names))
+    return dict(zip(names, (int(n) for n in row.fetchone()), strict=True))

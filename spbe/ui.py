@@ -74,6 +74,24 @@ def _opd(path: str, version: int, instansi_code: str) -> tuple[pd.DataFrame, pd.
     return store.opd_table(con, instansi_code), store.owner_table(con, instansi_code)
 
 
+@st.cache_data(show_spinner=False)
+def _import_log(path: str, version: int, limit: int) -> pd.DataFrame:
+    return store.import_log(connection().con, limit)
+
+
+@st.cache_data(show_spinner=False)
+def _table_counts(path: str, version: int) -> dict[str, int]:
+    return store.table_counts(connection().con)
+
+
+def import_log(limit: int = 50) -> pd.DataFrame:
+    return _import_log(db_path(), data_version(), limit)
+
+
+def table_counts() -> dict[str, int]:
+    return _table_counts(db_path(), data_version())
+
+
 def official() -> pd.DataFrame:
     return _official(db_path(), data_version())
 

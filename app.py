@@ -16,6 +16,9 @@ PAGES = {
         st.Page("pages/simulasi.py", title="Simulasi", icon=":material/calculate:"),
         st.Page("pages/perencana.py", title="Perencana Anggaran", icon=":material/payments:"),
     ],
+    "Data": [
+        st.Page("pages/data.py", title="Data & Impor", icon=":material/database:"),
+    ],
 }
 
 navigation = st.navigation(PAGES)

@@ -123,6 +123,41 @@ def cmd_score(args) -> int:
     return EXIT_OK
 
 
+def cmd_deck(args) -> int:
+    from datetime import date
+
+    from spbe import store
+    from spbe.deck import DeckError, deck_format, write_deck
+    from spbe.story import build_story
+
+    try:
+        deck_format(args.out)
+    except DeckError as exc:
+        raise Refused(str(exc)) from None
+    con = store.open_store(args.db)
+    try:
+        code = store.instansi_lookup(con).get(" ".join(args.instansi.split()).casefold())
+        if code is None:
+            raise Refused(f"Instansi '{args.instansi}' tidak dikenal.")
+        frames = (
+            store.official_results(con),
+            store.indicator_levels(con, code),
+            store.opd_table(con, code),
+            store.owner_table(con, code),
+        )
+    finally:
+        con.close()
+    try:
+        story = build_story(*frames, code, args.year, made_on=date.today())
+        charts = write_deck(story, args.out)
+    except ValueError as exc:  # no result that year, or the file cannot be written
+        raise Refused(str(exc)) from None
+    print(f"Presentasi ditulis: {args.out} ({len(story.slides)} slide, {charts.count} grafik)")
+    if charts.problem:
+        _print_err(f"Peringatan: {charts.problem}")
+    return EXIT_OK
+
+
 def cmd_backup(args) -> int:
     from spbe.backup import backup
     from spbe.store import open_store
@@ -199,6 +234,10 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--instansi", help="nama atau kode instansi")
     score.add_argument("--year", type=int, help="tahun")
     score.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    deck = add("deck", "Tulis presentasi (.pptx atau .pdf) satu instansi dan tahun.", cmd_deck)
+    deck.add_argument("--instansi", required=True, help="nama atau kode instansi")
+    deck.add_argument("--year", type=int, required=True, help="tahun")
+    deck.add_argument("--out", required=True, help="berkas tujuan .pptx atau .pdf")
     add(
         "backup", "Cadangkan semua tabel sebagai Parquet ke sebuah folder.", cmd_backup
     ).add_argument("dir")

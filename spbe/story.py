@@ -325,13 +325,16 @@ def _slide(title, headline, facts=(), points=(), figures=(), table=None, provena
 
 
 def _title(kpi: Kpi, row, fw: Framework, official, planned: _Plan) -> dict:
-    facts = [(f"Indeks {kpi.year}", kpi.index_text), ("Predikat", kpi.predicate)]
+    facts = []
     if kpi.previous_index is not None:
         facts.append((f"Perubahan sejak {kpi.previous_year}", kpi.change_text))
     if kpi.national_index is not None and kpi.kind != NATIONAL:
         facts.append((f"Nasional {kpi.year}", format_index(kpi.national_index)))
+    if kpi.province_rank is not None:
+        facts.append(
+            (f"Peringkat di {kpi.province}", f"{kpi.province_rank} dari {kpi.province_count}")
+        )
     points = [
-        f"Peringkat {kpi.province_rank_text}" if kpi.province_rank_text else None,
         f"Peringkat {kpi.kind_rank_text} secara nasional" if kpi.kind_rank_text else None,
         kpi.gap_text if kpi.next_predicate else "Predikat tertinggi sudah tercapai.",
         kpi.rounding_note,
@@ -394,7 +397,7 @@ def _comparisons(kpi: Kpi, row, fw: Framework, official) -> list[tuple[str, dict
     same_year = official[(official["year"] == kpi.year) & is_final(official)]
     found = []
     national = same_year[same_year["kind"] == NATIONAL]
-    if len(national) and (values := _domain_values(national.iloc[0], fw)):
+    if kpi.kind != NATIONAL and len(national) and (values := _domain_values(national.iloc[0], fw)):
         found.append(("Nasional", values))
     if kpi.province is None or kpi.kind not in REGIONAL_KINDS:
         return found
@@ -633,11 +636,9 @@ def _roadmap(kpi: Kpi, row, fw: Framework, official, planned: _Plan) -> dict:
         }
     )
     points = [
-        f"{r.year}: {r.steps} langkah, {format_rupiah(r.cost)} → {format_index(r.index)} "
-        f"{r.predicate}"
-        for r in table.itertuples(index=False)
-    ][:4]
-    points.append("Urutan tahun dari rencana termurah; tingkat bersifat kumulatif.")
+        f"Langkah dari rencana termurah (slide 4), paling banyak satu tingkat per indikator "
+        f"per tahun: {len(table)} tahun, {format_rupiah(plan.total_cost)}."
+    ]
     fast = planned.one_year
     if fast is not None and fast.feasible and len(table) > 1:
         points.append(

@@ -8,7 +8,7 @@ key   meaning                         example
 ====  ==============================  ===================================================
 i     instansi code                   ``kota-ternate``
 y     year of the starting profile    ``2024``
-p     provenance of that profile      ``rekonstruksi``
+p     provenance of that profile      ``rekonstruksi`` (none: the first stored profile)
 l     levels, one digit per           ``22222222111111111111111111111113333333333332222``
       indicator in framework order    (47 digits under spbe-2020)
 m     planner mode                    ``target`` or ``anggaran``
@@ -46,7 +46,7 @@ class ScenarioState:
 
     instansi_code: str
     year: int
-    provenance: str
+    provenance: str | None = None  # None: the instansi's first stored profile for the year
     levels: tuple[int, ...] | None = None
     mode: str = "target"
     target: str | Decimal | None = None
@@ -56,7 +56,7 @@ class ScenarioState:
     one_step: bool = False
 
     def __post_init__(self):
-        if self.provenance not in PROVENANCES:
+        if self.provenance is not None and self.provenance not in PROVENANCES:
             raise ValueError(f"Asal profil '{self.provenance}' tidak dikenal.")
         if self.mode not in MODES:
             raise ValueError(f"Mode perencana '{self.mode}' tidak dikenal.")
@@ -75,7 +75,9 @@ def is_scenario_link(params: Mapping[str, object]) -> bool:
 
 def encode_state(state: ScenarioState) -> dict[str, str]:
     """The query parameters of ``state`` (only the ones that differ from the defaults)."""
-    params = {"i": state.instansi_code, "y": str(state.year), "p": state.provenance}
+    params = {"i": state.instansi_code, "y": str(state.year)}
+    if state.provenance is not None:
+        params["p"] = state.provenance
     if state.levels is not None:
         params["l"] = "".join(str(level) for level in state.levels)
     if state.mode != "target":
@@ -140,12 +142,12 @@ def decode_state(
     except ValueError as exc:
         return Decoded(None, (*messages, f"Tautan skenario diabaikan: {exc}"))
 
-    provenance = values.get("p", "ilustrasi")
-    if provenance not in PROVENANCES:
+    provenance = values.get("p")
+    if provenance is not None and provenance not in PROVENANCES:
         messages.append(
             f"Parameter tautan 'p' diabaikan: asal profil '{provenance}' tidak dikenal."
         )
-        provenance = "ilustrasi"
+        provenance = None
     fields: dict[str, object] = {}
     readers = {
         "l": ("levels", _levels),

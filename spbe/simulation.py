@@ -156,7 +156,7 @@ def resolve_session(
     its first profile; otherwise the current session goes on. Also returns notes for the user."""
     if link is not None:
         found = start_options(levels_of(link.instansi_code), link.instansi_code, link.year)
-        matching = [o for o in found if o.provenance == link.provenance]
+        matching = [o for o in found if link.provenance in (None, o.provenance)]
         notes: tuple[str, ...] = ()
         if not matching:
             notes = (

@@ -69,10 +69,8 @@ def test_values_as_lists_and_lenient_spellings_are_read():
     params = {"i": ["kota-tidore", "kota-ternate"], "y": "2024", "t": "baik", "k": "42,1,42"}
     decoded = decode_state(params, CODES)
     # last value wins (as st.query_params.to_dict()); predicate names are case-insensitive;
-    # a missing provenance means the illustrative start
-    assert decoded.state == ScenarioState(
-        "kota-ternate", 2024, "ilustrasi", target="Baik", locked=(1, 42)
-    )
+    # no provenance means the instansi's first stored profile
+    assert decoded.state == ScenarioState("kota-ternate", 2024, target="Baik", locked=(1, 42))
     assert decode_state({"i": "kota-ternate", "y": "2024", "t": "2,6"}, CODES).state.target == (
         Decimal("2.6")
     )

@@ -103,6 +103,8 @@ def test_sessions_follow_the_sidebar_and_links(start, levels_frame):
     missing = ScenarioState("kota-ternate", 2024, "resmi")
     fallback, notes = sim.resolve_session(first, ORIGIN, options, missing, levels_of)
     assert fallback.start == start and "tidak tersimpan" in notes[0]
+    unnamed, notes = sim.resolve_session(first, ORIGIN, options, ScenarioState(*ORIGIN), levels_of)
+    assert unnamed.start == start and not notes  # no provenance: the first stored profile
     assert sim.state_of(edited).levels == edited.levels
     assert sim.state_of(first).levels is None  # unchanged: the link keeps the stored profile
 

@@ -1,0 +1,158 @@
+"""Perencana Anggaran: the cheapest plan to a target, or the largest gain within a budget."""
+
+from datetime import datetime
+from decimal import Decimal
+
+import streamlit as st
+
+from spbe import query_state, scenarios, ui
+from spbe import simulation as sim
+from spbe.charts_detail import gauge_figure
+from spbe.charts_plan import plan_opd_figure
+from spbe.formatting import format_delta, format_index, format_rupiah
+
+KEY, URL_KEY = "sim_session", "sim_url_written"
+filters = st.session_state["filters"]
+origin = (filters.instansi, filters.year)
+con = ui.connection().con
+names = dict(zip(ui.instansi()["code"], ui.instansi()["name"]))
+st.title("Perencana Anggaran")
+try:
+    options = sim.start_options(ui.levels(filters.instansi), filters.instansi, filters.year)
+except ValueError as exc:
+    ui.show_error(exc)
+    st.stop()
+link = query_state.link_state(st.query_params.to_dict(), st.session_state.get(URL_KEY), names)
+session, notes = sim.resolve_session(
+    st.session_state.get(KEY), origin, options, link.state, ui.levels
+)
+st.session_state[KEY] = session
+for message in (*link.messages, *notes):
+    st.warning(message)
+start, fw = session.start, session.start.framework
+if link.state is not None and (linked := sim.settings_of(link.state)) is not None:
+    st.session_state.update(sim.settings_widgets(linked, fw))
+ui.badge(f"Profil awal: {start.label}", start.provenance)
+st.caption(f"Rencana dihitung dari profil awal {names[start.instansi_code]} {start.year} "
+           "(bukan dari perubahan di halaman Simulasi). Rencana ini tepat (biaya minimum terbukti), "
+           "bukan tebakan.")  # fmt: skip
+
+one_step = st.toggle("**Satu tingkat per tahun** — setiap indikator naik paling banyak satu tingkat",
+                     key="plan_one_step")  # fmt: skip
+mode = st.radio("Yang dicari", ["target", "anggaran"], horizontal=True, key="plan_mode",
+                format_func={"target": "Rencana termurah menuju target",
+                             "anggaran": "Kenaikan terbesar dalam anggaran"}.get)  # fmt: skip
+target, budget = None, None
+if mode == "target":
+    choices = [b.name for b in fw.bands[1:]] + [sim.INDEX_TARGET]
+    if st.session_state.get("plan_target") not in choices:
+        st.session_state["plan_target"] = sim.default_target(start.profile(), fw)
+    target = st.selectbox("Target", choices, key="plan_target")
+    if target == sim.INDEX_TARGET:
+        value = st.number_input("Indeks target", float(fw.min_level), float(fw.max_level),
+                                step=0.01, format="%.2f", key="plan_target_value")  # fmt: skip
+        target = Decimal(str(round(value, 4)))
+else:
+    budget = int(st.number_input("Anggaran (Rupiah)", 0, step=50_000_000, key="plan_budget"))
+    st.caption(f"Anggaran: {format_rupiah(budget)}")
+with st.expander("Batasan lain: indikator terkunci, tingkat tertinggi"):
+    locked = st.multiselect("Indikator terkunci (tidak diubah)", fw.indicator_numbers,
+                            format_func=lambda n: f"{n}. {fw.indicator(n).short_name}",
+                            key="plan_locked")  # fmt: skip
+    st.session_state.setdefault("plan_max_level", fw.max_level)
+    top = st.select_slider("Tingkat tertinggi yang diizinkan",
+                           list(range(fw.min_level + 1, fw.max_level + 1)), key="plan_max_level")  # fmt: skip
+settings = sim.PlanSettings(mode, target, budget, tuple(locked),
+                            None if top == fw.max_level else top, one_step)  # fmt: skip
+costs = scenarios.load_costs(con, start.instansi_code, fw)
+opd, owners = ui.opd_and_owners(start.instansi_code)
+leads, confirmed = sim.lead_opd_names(start.profile(), owners, opd, fw)
+try:
+    plan = sim.run_plan(start.profile(), settings, fw, costs.mapping(), leads)
+except ValueError as exc:
+    ui.show_error(exc)
+    st.stop()
+params = query_state.encode_state(sim.state_of(session, settings))
+if st.query_params.to_dict() != params:
+    st.query_params.from_dict(params)
+st.session_state[URL_KEY] = params
+
+st.subheader("Hasil")
+if not plan.feasible:
+    st.warning(f"Target tidak tercapai dengan batasan ini. Indeks tertinggi yang dapat dicapai: "
+               f"{format_index(plan.index_after)} ({plan.predicate_after}).")  # fmt: skip
+a, b, c, d = st.columns(4)
+a.metric("Biaya total", format_rupiah(plan.total_cost))
+b.metric("Indeks sesudah", format_index(plan.index_after),
+         format_delta(plan.index_gain).replace("−", "-"))  # fmt: skip
+c.metric("Predikat sesudah", plan.predicate_after, f"dari {plan.predicate_before}",
+         delta_color="off")  # fmt: skip
+d.metric("Langkah tingkat", str(plan.total_steps))
+st.caption(costs.caption() + ("" if confirmed else " Pemetaan OPD pengampu masih bawaan dan "
+                              "belum dikonfirmasi."))  # fmt: skip
+before, after = st.columns(2)
+before.plotly_chart(gauge_figure(plan.index_before, fw, title="Sebelum"), key="plan_gauge_0")
+after.plotly_chart(gauge_figure(plan.index_after, fw, reference=plan.index_before,
+                                title="Sesudah rencana"), key="plan_gauge_1")  # fmt: skip
+by_opd, steps = sim.plan_by_opd(plan, fw), sim.plan_steps_table(plan, fw)
+if len(by_opd):
+    st.plotly_chart(plan_opd_figure(by_opd, title="Biaya per OPD pengampu"), key="plan_opd")
+for row in by_opd.itertuples(index=False):
+    label = (f"{row.opd} — {format_rupiah(row.cost)} · +{sim.format_points(row.index_gain)} "
+             f"({row.steps} langkah)")  # fmt: skip
+    with st.expander(label):
+        st.dataframe(sim.steps_display(steps[steps["opd"] == row.opd]), hide_index=True)
+st.caption(f"Jumlah: {format_rupiah(plan.total_cost)}, {plan.total_steps} langkah, "
+           f"+{sim.format_points(plan.index_gain)} poin indeks.")  # fmt: skip
+
+apply, download = st.columns(2)
+if apply.button("Terapkan ke simulasi", key="plan_apply", disabled=not plan.raises):
+    st.session_state[KEY] = sim.session_from_plan(session, plan)
+    st.switch_page("pages/simulasi.py")
+book = sim.rka_workbook(plan, fw, settings, instansi_name=names[start.instansi_code], start=start,
+                        cost_caption=costs.caption(), made_at=datetime.now())  # fmt: skip
+with download:
+    ui.excel_download("Unduh rencana untuk RKA (.xlsx)", book,
+                      f"rencana-spbe-{start.instansi_code}-{start.year}.xlsx", "plan_rka")  # fmt: skip
+with st.form("plan_save", clear_on_submit=True):
+    st.markdown("**Simpan rencana sebagai skenario**")
+    name = st.text_input("Nama skenario", key="plan_save_name")
+    note = st.text_area("Catatan", key="plan_save_note", height=68)
+    if st.form_submit_button("Simpan skenario"):
+        try:
+            scenario = sim.scenario_of(session, name, note, costs, plan, settings)
+            scenarios.save_scenario(con, scenario, actor=ui.admin_actor())
+            st.success(f"Skenario '{scenario.name}' tersimpan; bandingkan di halaman Simulasi.")
+        except ValueError as exc:
+            ui.show_error(exc)
+
+st.subheader("Tabel biaya")
+st.caption(costs.caption())
+actor = ui.admin_actor()
+ui.excel_download("Unduh tabel biaya (.xlsx, lembar Biaya)", sim.costs_workbook(costs.table.frame, fw),
+                  f"biaya-spbe-{start.instansi_code}.xlsx", "plan_costs_download")  # fmt: skip
+if actor is None:
+    st.dataframe(sim.costs_display(costs, fw), hide_index=True)
+    st.info("Mengubah, mengimpor atau mengembalikan tabel biaya hanya untuk admin "
+            "(masuk admin di sidebar).")  # fmt: skip
+    st.stop()
+try:
+    with st.form("plan_costs_edit"):
+        edited = st.data_editor(costs.table.frame, hide_index=True, disabled=["Indikator"],
+                                key="plan_costs_editor")  # fmt: skip
+        if st.form_submit_button("Simpan perubahan biaya"):
+            scenarios.save_costs(con, start.instansi_code, fw, edited, actor=actor,
+                                 note="diubah di dasbor")  # fmt: skip
+            st.rerun()
+    upload = st.file_uploader("Impor biaya dari .xlsx (lembar Biaya)", type=["xlsx"],
+                              key="plan_costs_upload")  # fmt: skip
+    if upload is not None and st.button("Impor dan simpan", key="plan_costs_import"):
+        frame = sim.read_costs_workbook(upload.getvalue(), upload.name, fw)
+        scenarios.save_costs(con, start.instansi_code, fw, frame, actor=actor,
+                             note=f"impor {upload.name}", imported=True)  # fmt: skip
+        st.rerun()
+    if costs.stored and st.button("Kembalikan ke biaya Ilustrasi", key="plan_costs_reset"):
+        scenarios.reset_costs(con, start.instansi_code, fw, actor=actor)
+        st.rerun()
+except ValueError as exc:
+    ui.show_error(exc)

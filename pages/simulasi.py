@@ -1,0 +1,145 @@
+"""Simulasi: change indicator levels and see index, predicate and gains at once; saved scenarios."""
+
+import streamlit as st
+
+from spbe import query_state, scenarios, ui
+from spbe import simulation as sim
+from spbe.charts_detail import gauge_figure, waterfall_figure
+from spbe.charts_plan import scenario_groups_figure, sensitivity_figure
+from spbe.formatting import format_delta, format_index, format_rupiah
+from spbe.framework import load_framework
+
+KEY, URL_KEY, VERSION_KEY = "sim_session", "sim_url_written", "sim_widgets_version"
+filters = st.session_state["filters"]
+origin = (filters.instansi, filters.year)
+con = ui.connection().con
+names = dict(zip(ui.instansi()["code"], ui.instansi()["name"]))
+st.title("Simulasi")
+try:
+    options = sim.start_options(ui.levels(filters.instansi), filters.instansi, filters.year)
+except ValueError as exc:
+    ui.show_error(exc)
+    st.stop()
+link = query_state.link_state(st.query_params.to_dict(), st.session_state.get(URL_KEY), names)
+session, notes = sim.resolve_session(
+    st.session_state.get(KEY), origin, options, link.state, ui.levels
+)
+st.session_state[KEY] = session
+for message in (*link.messages, *notes):
+    st.warning(message)
+
+
+def restart(chosen: int) -> None:
+    st.session_state[KEY] = sim.new_session(options[chosen], origin, st.session_state[KEY])
+
+
+start, fw = session.start, session.start.framework
+if not any(o.stored for o in options):
+    st.info(f"Belum ada profil tingkat indikator tersimpan untuk {filters.instansi_name} "
+            f"{filters.year}. Pilihan yang ada: profil Ilustrasi (semua indikator tingkat "
+            f"{fw.min_level}) — bukan nilai sebenarnya.")  # fmt: skip
+left, right = st.columns([3, 1], vertical_alignment="bottom")
+chosen = left.selectbox("Profil awal", range(len(options)), format_func=lambda k: options[k].label,
+                        key="sim_start_choice",
+                        on_change=lambda: restart(st.session_state["sim_start_choice"]))  # fmt: skip
+right.button("Mulai ulang dari profil ini", on_click=restart, args=(chosen,), key="sim_restart")
+ui.badge(f"Profil awal: {start.label}", start.provenance)
+where = f"{names[start.instansi_code]} {start.year}"
+st.caption(f"{where} · {fw.name} ({fw.short_regulation}). Hasil simulasi adalah perkiraan, "
+           "bukan hasil evaluasi." + (f" Dimuat dari {session.source}." if session.source else ""))  # fmt: skip
+costs = scenarios.load_costs(con, start.instansi_code, fw)
+
+
+@st.fragment
+def simulate() -> None:
+    session = st.session_state[KEY]
+    if st.session_state.get(VERSION_KEY) != session.version:  # a new start: reload the inputs
+        st.session_state.update({f"sim_lvl_{n}": v for n, v in session.profile().items()})
+        st.session_state[VERSION_KEY] = session.version
+    figures, levels = st.container(), {}
+    groups = sim.level_groups(fw)
+    for tab, group in zip(st.tabs([g.label.split(":")[0] for g in groups]), groups):
+        with tab:
+            st.caption(group.label)
+            for aspect, numbers in group.aspects:
+                st.markdown(f"**{aspect}**")
+                columns = st.columns(4)
+                for k, n in enumerate(numbers):
+                    st.session_state.setdefault(f"sim_lvl_{n}", session.profile()[n])
+                    levels[n] = columns[k % 4].number_input(
+                        f"{n}. {fw.indicator(n).short_name}", fw.min_level, fw.max_level, step=1,
+                        key=f"sim_lvl_{n}", help=f"Bobot {format_index(fw.indicator(n).weight)}")  # fmt: skip
+    session = session.with_profile(levels)
+    st.session_state[KEY] = session
+    live = sim.live_figures(start.profile(), levels, fw)
+    with figures:
+        a, b, c, d = st.columns(4)
+        a.metric("Indeks simulasi", format_index(live.index_after),
+                 format_delta(live.change).replace("−", "-") if session.changed else None)  # fmt: skip
+        b.metric(
+            "Predikat", live.predicate_after, f"dari {live.predicate_before}", delta_color="off"
+        )
+        gap = f"{sim.format_points(live.gap)} poin" if live.next_band else "puncak"
+        c.metric(f"Jarak ke {live.next_band or 'predikat tertinggi'}", gap)
+        cost = sim.change_cost(start.profile(), levels, costs.mapping(), fw)
+        d.metric("Biaya kenaikan (perkiraan)", format_rupiah(cost))
+        st.caption(f"Indeks awal {format_index(live.index_before)} ({live.predicate_before}). "
+                   + costs.caption())  # fmt: skip
+        st.plotly_chart(gauge_figure(live.index_after, fw, reference=live.index_before),
+                        key="sim_gauge")  # fmt: skip
+    if session.changed:
+        steps = sim.level_steps(start.profile(), levels, fw)
+        st.plotly_chart(waterfall_figure(steps, title="Kenaikan per indikator"), key="sim_wf")
+    per_million = st.toggle("Per Rp 1 juta biaya", key="sim_per_million")
+    table = sim.sensitivity(levels, fw, costs.mapping())
+    title = "Sensitivitas: kenaikan indeks langkah berikutnya"
+    st.plotly_chart(sensitivity_figure(table, per_million=per_million, title=title), key="sim_sens")
+    params = query_state.encode_state(sim.state_of(session))
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+    st.session_state[URL_KEY] = params
+
+
+simulate()
+session = st.session_state[KEY]
+with st.form("sim_save", clear_on_submit=True):
+    st.markdown("**Simpan skenario ini** (tautan halaman ini juga menyimpan simulasi)")
+    name = st.text_input("Nama skenario", key="sim_save_name")
+    note = st.text_area("Catatan", key="sim_save_note", height=68)
+    if st.form_submit_button("Simpan skenario"):
+        try:
+            scenario = sim.scenario_of(session, name, note, costs)
+            scenarios.save_scenario(con, scenario, actor=ui.admin_actor())
+            st.success(f"Skenario '{scenario.name}' tersimpan.")
+        except ValueError as exc:
+            ui.show_error(exc)
+
+st.subheader("Skenario tersimpan")
+saved = scenarios.list_scenarios(con, start.instansi_code)
+labels = {int(r.id): f"{r.name} ({r.year}, {r.created_at:%d-%m-%Y}, oleh {r.actor})"
+          for r in saved.itertuples()}  # fmt: skip
+if not labels:
+    st.caption(f"Belum ada skenario tersimpan untuk {names[start.instansi_code]}.")
+    st.stop()
+picked = st.multiselect("Bandingkan 2–3 skenario", list(labels), format_func=labels.get,
+                        max_selections=3, key="sim_compare")  # fmt: skip
+try:
+    if len(picked) >= 2:
+        chosen_scenarios = [scenarios.get_scenario(con, i) for i in picked]
+        comparison = sim.compare_scenarios(chosen_scenarios)
+        fw_compared = load_framework(chosen_scenarios[0].framework_id)
+        st.dataframe(sim.comparison_display(comparison, fw_compared))
+        st.plotly_chart(scenario_groups_figure(comparison, fw_compared), key="sim_compare_chart")
+    one = st.selectbox("Skenario", list(labels), format_func=labels.get, key="sim_pick")
+    load, delete = st.columns(2)
+    if load.button("Muat ke simulasi", key="sim_load"):
+        loaded = sim.session_from_scenario(scenarios.get_scenario(con, one), origin, session)
+        st.session_state[KEY] = loaded
+        st.rerun()
+    if ui.admin_actor() is None:
+        delete.caption("Menghapus skenario hanya untuk admin (masuk admin di sidebar).")
+    elif delete.button("Hapus skenario", key="sim_delete"):
+        scenarios.delete_scenario(con, one, actor=ui.admin_actor())
+        st.rerun()
+except ValueError as exc:
+    ui.show_error(exc)

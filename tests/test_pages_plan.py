@@ -1,0 +1,236 @@
+"""AppTest of the pages "Simulasi" and "Perencana Anggaran" from the entry point (app.py), each on
+its own copy of a seeded temp database (SPBE_DB)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from spbe import scenarios, store, ui
+from spbe.auth import HASH_ENV
+from spbe.framework import load_framework
+from spbe.scoring import score
+from tests.helpers_app import build_seeded_database, clear_streamlit_caches
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+SIMULASI, PERENCANA = "pages/simulasi.py", "pages/perencana.py"
+SESSION = "sim_session"
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    return build_seeded_database(tmp_path_factory.mktemp("seed") / "template.duckdb")
+
+
+@pytest.fixture
+def db(template, tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "spbe.duckdb"
+    shutil.copyfile(template, path)
+    monkeypatch.setenv(store.DB_ENV, str(path))
+    monkeypatch.delenv(HASH_ENV, raising=False)
+    clear_streamlit_caches()
+    yield path
+    clear_streamlit_caches()
+
+
+def _open(page: str, year: int = 2024, instansi: str = "kota-ternate", params=None) -> AppTest:
+    """The app on ``page`` with the sidebar set to ``instansi`` and ``year``.
+
+    The sidebar is chosen through session state before the first run: in this AppTest only the
+    first run executes app.py itself; later runs execute the current page (the filters it reads
+    stay in session state).
+    """
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state[ui.KEY_INSTANSI] = instansi
+    at.session_state[ui.KEY_YEAR] = year
+    if params:
+        at.query_params.update(params)
+    at.run()
+    filters = at.session_state["filters"]
+    assert (filters.instansi, filters.year) == (instansi, year)
+    at.switch_page(page)
+    at.run()
+    _ok(at)
+    return at
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _metrics(at: AppTest) -> dict[str, tuple[str, str]]:
+    return {m.label: (m.value, m.delta) for m in at.metric}
+
+
+def _texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+def test_simulasi_starts_from_the_stored_profile_and_follows_a_level_change(db):
+    at = _open(SIMULASI)
+    assert at.title[0].value == "Simulasi"
+    assert _metrics(at)["Indeks simulasi"][0] == "1,89"  # 1,894 reconstructed
+    assert "Kota Ternate 2024" in _texts(at.caption)
+    assert "Biaya: Ilustrasi" in _texts(at.caption)
+    at.number_input(key="sim_lvl_42").set_value(4).run()
+    _ok(at)
+    metrics = _metrics(at)
+    assert metrics["Indeks simulasi"] == ("1,92", "+0,03")
+    assert metrics["Jarak ke Baik"][0] == "0,676 poin"
+    assert metrics["Biaya kenaikan (perkiraan)"][0] == "Rp 400.000.000"
+    # the link now carries the change: indicator 42 (42nd digit) at 4
+    assert at.query_params["l"][41] == "4" and at.query_params["i"] == "kota-ternate"
+
+
+def test_simulasi_without_a_stored_profile_offers_the_illustrative_start(db):
+    at = _open(SIMULASI, year=2025)  # Ternate 2025: a provisional index, no indicator levels
+    assert "Belum ada profil tingkat indikator tersimpan" in _texts(at.info)
+    assert _metrics(at)["Indeks simulasi"][0] == "1,00"
+    assert "Ilustrasi" in at.selectbox(key="sim_start_choice").format_func(0)
+
+
+def test_a_link_reproduces_a_simulation_and_garbage_is_ignored(db):
+    levels = "3" * 47
+    at = _open(SIMULASI, params={"i": "prov-maluku-utara", "y": "2024", "l": levels})
+    assert _metrics(at)["Indeks simulasi"][0] == "3,00"
+    assert "Provinsi Maluku Utara 2024" in _texts(at.caption) and "tautan" in _texts(at.caption)
+    bad = _open(SIMULASI, params={"i": "kota-ternate", "y": "2024", "l": "abc", "t": "zz"})
+    warnings = _texts(bad.warning)
+    assert "'l' diabaikan" in warnings and "'t' diabaikan" in warnings
+    assert _metrics(bad)["Indeks simulasi"][0] == "1,89"
+    unknown = _open(SIMULASI, params={"i": "kota-atlantis", "y": "2024"})
+    assert "instansi 'kota-atlantis' tidak dikenal" in _texts(unknown.warning)
+
+
+def test_the_planner_finds_the_cheapest_plan_to_baik_for_ternate_2024(db):
+    at = _open(PERENCANA)
+    assert at.selectbox(key="plan_target").value == "Baik"  # the band above Cukup
+    metrics = _metrics(at)
+    assert metrics["Biaya total"][0] == "Rp 1.760.000.000"
+    assert metrics["Indeks sesudah"] == ("2,60", "+0,71")
+    assert metrics["Predikat sesudah"][0] == "Baik"
+    labels = [e.label for e in at.expander]
+    assert "Diskomsandi — Rp 1.165.000.000 · +0,47 (32 langkah)" in labels
+    assert at.query_params["t"] == "Baik"
+
+    at.button(key="plan_apply").click().run()
+    _ok(at)
+    assert at.title[0].value == "Simulasi"
+    assert _metrics(at)["Indeks simulasi"][0] == "2,60"
+    applied = at.session_state[SESSION].profile()
+    frame = pd.DataFrame(
+        {"instansi": "kota-ternate", "year": 2024, "indicator": list(applied),
+         "level": list(applied.values())}
+    )  # fmt: skip
+    result = score(frame, load_framework("spbe-2020")).iloc[0]
+    assert result["index"] >= 2.6 and result["predicate"] == "Baik"
+
+
+def test_one_level_a_year_and_a_budget(db):
+    at = _open(PERENCANA)
+    at.toggle(key="plan_one_step").set_value(True).run()
+    _ok(at)
+    assert _metrics(at)["Biaya total"][0] == "Rp 3.510.000.000"
+    at.radio(key="plan_mode").set_value("anggaran").run()
+    at.number_input(key="plan_budget").set_value(400_000_000).run()
+    _ok(at)
+    metrics = _metrics(at)
+    # one step each: Perwali 1-8 2→3 (8 × Rp 25 jt) and 13, 14, 19, 20 1→2 (4 × Rp 50 jt)
+    assert metrics["Biaya total"][0] == "Rp 400.000.000"
+    assert metrics["Indeks sesudah"][0] == "2,10"  # 1,894 + 0,204
+    assert at.query_params["m"] == "anggaran" and at.query_params["b"] == "400000000"
+
+
+def test_an_unreachable_target_is_explained(db):
+    at = _open(PERENCANA)
+    at.toggle(key="plan_one_step").set_value(True).run()
+    at.selectbox(key="plan_target").set_value("Memuaskan").run()
+    _ok(at)
+    assert "Target tidak tercapai dengan batasan ini" in _texts(at.warning)
+
+
+def test_scenarios_are_saved_by_anyone_compared_and_deleted_only_by_an_admin(db, monkeypatch):
+    at = _open(SIMULASI)
+    at.number_input(key="sim_lvl_42").set_value(5).run()
+    at.text_input(key="sim_save_name").set_value("Pengaduan ke 5")
+    at.button(key="FormSubmitter:sim_save-Simpan skenario").click().run()
+    _ok(at)
+    assert "Skenario 'Pengaduan ke 5' tersimpan." in _texts(at.success)
+
+    plan = _open(PERENCANA)
+    plan.text_input(key="plan_save_name").set_value("Menuju Baik")
+    plan.button(key="FormSubmitter:plan_save-Simpan skenario").click().run()
+    _ok(plan)
+
+    con = store.open_store(db, seed=False)  # same process: DuckDB shares the open database
+    saved = scenarios.list_scenarios(con, "kota-ternate")
+    con.close()
+    assert saved["name"].tolist() == ["Menuju Baik", "Pengaduan ke 5"]  # newest first
+    assert saved["actor"].tolist() == ["tamu", "tamu"]
+    at = _open(SIMULASI)
+    at.multiselect(key="sim_compare").set_value([int(i) for i in saved["id"]]).run()
+    _ok(at)
+    table = at.dataframe[0].value
+    assert set(table.columns) == {"Pengaduan ke 5", "Menuju Baik"}
+    assert table.loc["Biaya", "Menuju Baik"] == "Rp 1.760.000.000"
+    assert table.loc["Indeks", "Pengaduan ke 5"] == "1,95"
+    # no admin: no delete button, an explanation instead
+    assert not [b for b in at.button if b.key == "sim_delete"]
+    assert "hanya untuk admin" in _texts(at.caption)
+
+    monkeypatch.setenv(HASH_ENV, "pbkdf2_sha256$1$AA==$AA==")
+    admin = _open(SIMULASI)
+    admin.session_state[ui.KEY_ADMIN] = "Rina"
+    admin.run()
+    admin.button(key="sim_delete").click().run()
+    _ok(admin)
+    assert len(admin.selectbox(key="sim_pick").options) == 1
+
+
+def test_loading_a_saved_scenario_restores_its_levels(db):
+    at = _open(SIMULASI)
+    at.number_input(key="sim_lvl_42").set_value(4).run()
+    at.text_input(key="sim_save_name").set_value("Naik satu")
+    at.button(key="FormSubmitter:sim_save-Simpan skenario").click().run()
+    at.button(key="sim_restart").click().run()
+    assert _metrics(at)["Indeks simulasi"][0] == "1,89"
+    at.button(key="sim_load").click().run()
+    _ok(at)
+    assert _metrics(at)["Indeks simulasi"][0] == "1,92"
+    assert at.number_input(key="sim_lvl_42").value == 4
+    assert "skenario 'Naik satu'" in _texts(at.caption)
+
+
+def test_cost_controls_are_for_the_admin_only(db, monkeypatch):
+    at = _open(PERENCANA)
+    assert "hanya untuk admin" in _texts(at.info)
+    assert not at.get("file_uploader")
+    keys = {b.key for b in at.button}
+    assert "plan_costs_reset" not in keys and "plan_costs_import" not in keys
+    assert any(d.label.startswith("Unduh tabel biaya") for d in at.get("download_button"))
+
+    monkeypatch.setenv(HASH_ENV, "pbkdf2_sha256$1$AA==$AA==")
+    admin = _open(PERENCANA)
+    admin.session_state[ui.KEY_ADMIN] = "Rina"
+    admin.run()
+    _ok(admin)
+    assert admin.get("file_uploader")
+    assert "hanya untuk admin" not in _texts(admin.info)
+
+
+def test_costs_saved_by_an_admin_change_the_plan(db):
+    con = store.open_store(db)
+    fw = load_framework("spbe-2020")
+    frame = scenarios.load_costs(con, "kota-ternate", fw).table.frame
+    frame.loc[frame["Indikator"].isin([21, 22, 23, 24, 25, 26]), "1→2"] = 10_000_000
+    scenarios.save_costs(con, "kota-ternate", fw, frame, actor="Rina")
+    con.close()
+    at = _open(PERENCANA)
+    # the same plan is still cheapest, 6 × Rp 30 jt cheaper: Rp 1.580 jt
+    assert _metrics(at)["Biaya total"][0] == "Rp 1.580.000.000"
+    assert "Mandiri untuk 6 dari 47 indikator" in _texts(at.caption)
+    assert "oleh Rina" in _texts(at.caption)

@@ -374,7 +374,8 @@ def wait_for_page(page, spec: PageSpec, *, settle: bool = True) -> None:
     except PlaywrightTimeout:
         headings = main.locator("h1, h2, h3").all_inner_texts()
         raise AssertionError(
-            f"{page.url}: no heading with the page title {spec.title!r}; headings: {headings}"
+            f"{page.url}: no heading with the page title {spec.title!r}; headings: {headings}; "
+            f"exceptions shown: {browser_exception_texts(page)}"
         ) from None
     page.wait_for_selector(IDLE_APP, timeout=RUN_TIMEOUT_MS)
     if settle:

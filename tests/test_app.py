@@ -83,6 +83,19 @@ def test_discovered_pages_are_the_registered_navigation(app_db):
     assert registered_pages(at) == expected
 
 
+def test_reruns_go_through_the_router(app_db):
+    """A rerun (any widget change) must execute app.py, not the page file alone."""
+    at = new_app_test().run()
+    at.run()
+    assert registered_pages(at), "st.navigation did not run"
+    keys = {w.key for w in at.sidebar.selectbox}
+    assert {ui.KEY_INSTANSI, ui.KEY_COMPARISON, ui.KEY_YEAR} <= keys, (
+        "the rerun executed the page without app.py (no sidebar filters). Streamlit treats a "
+        "folder named pages/ next to app.py as an old-style pages directory: AppTest reruns, and "
+        "a server's first visit to a deep link, then run pages/<name>.py alone. Rename the folder."
+    )
+
+
 @pytest.mark.parametrize("page", PAGES, ids=[p.test_id for p in PAGES])
 def test_every_page_renders_without_exception(app_db, page):
     at = open_page(new_app_test(), page)

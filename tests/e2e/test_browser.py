@@ -72,7 +72,7 @@ def test_every_nav_link_opens_its_page(app_server, offline_page):
     open_app_page(offline_page, app_server, HOME)
     for spec in PAGES:
         offline_page.get_by_test_id("stSidebarNavLink").filter(has_text=spec.title).click()
-        wait_for_page(offline_page, spec)
+        wait_for_page(offline_page, spec, settle=False)
         _assert_healthy(offline_page, app_server, f"via link: {spec.title}")
         assert urlsplit(offline_page.url).path.strip("/") == spec.url_path
 

@@ -1,10 +1,14 @@
 """SPBE Dashboard: router, page config and the shared sidebar filters. Nothing else."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from spbe import ui
 
-st.set_page_config(page_title="Dasbor SPBE", page_icon=":material/analytics:", layout="wide")
+FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"  # local: works offline
+
+st.set_page_config(page_title="Dasbor SPBE", page_icon=str(FAVICON), layout="wide")
 
 PAGES = {
     "Dasbor": [
@@ -15,6 +19,9 @@ PAGES = {
     "Perencanaan": [
         st.Page("pages/simulasi.py", title="Simulasi", icon=":material/calculate:"),
         st.Page("pages/perencana.py", title="Perencana Anggaran", icon=":material/payments:"),
+    ],
+    "Presentasi": [
+        st.Page("pages/presentasi.py", title="Presentasi", icon=":material/slideshow:"),
     ],
     "Data": [
         st.Page("pages/data.py", title="Data & Impor", icon=":material/database:"),

@@ -20,17 +20,19 @@ st.caption(
     "belah ketupat: instrumen PermenPANRB 5/2018 (2018–2020)."
 )
 
-st.plotly_chart(trend_figure(official, codes), key="trend")
-st.plotly_chart(domain_trend_figure(official, codes), key="domains")
+st.plotly_chart(ui.cached_figure(trend_figure, codes), key="trend")
+st.plotly_chart(ui.cached_figure(domain_trend_figure, codes), key="domains")
 
 st.header(f"Posisi {filters.year}")
 left, right = st.columns(2)
-ranking = peer_ranking(official, filters.year)
 with left:
     st.subheader("Pemerintah daerah di Maluku Utara")
-    if ranking.empty:
-        st.info(f"Belum ada hasil resmi Maluku Utara untuk {filters.year}.")
-    else:
+    try:
+        ranking = peer_ranking(official, filters.year)
+    except ValueError as exc:
+        ranking = None
+        st.info(str(exc))
+    if ranking is not None and not ranking.empty:
         st.plotly_chart(
             peer_ranking_figure(
                 ranking, filters.instansi, reference=national_index(official, filters.year)
@@ -95,10 +97,9 @@ else:
         except ValueError as exc:
             st.info(str(exc))
 
-sheets = {
-    "Tren": official[official["instansi_code"].isin([*codes, "nasional"])],
-    "Peringkat Malut": ranking,
-}
+sheets = {"Tren": official[official["instansi_code"].isin([*codes, "nasional"])]}
+if ranking is not None:
+    sheets["Peringkat Malut"] = ranking
 if distribution is not None:
     sheets["Sebaran nasional"] = distribution
 ui.excel_download(

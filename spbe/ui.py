@@ -92,6 +92,16 @@ def table_counts() -> dict[str, int]:
     return _table_counts(db_path(), data_version())
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _figure(path: str, version: int, name: str, codes: tuple[str, ...], _builder):
+    return _builder(_official(path, version), list(codes))
+
+
+def cached_figure(builder, codes):
+    """A figure built from the official results for these instansi, cached per data version."""
+    return _figure(db_path(), data_version(), builder.__qualname__, tuple(codes), builder)
+
+
 def official() -> pd.DataFrame:
     return _official(db_path(), data_version())
 

@@ -43,7 +43,7 @@ from spbe.charts import trend_figure
 from spbe.charts_detail import gauge_figure, opd_contribution_figure, waterfall_figure
 from spbe.contributions import Contributions, opd_contributions
 from spbe.costs import CostTable, default_costs
-from spbe.formatting import format_delta, format_index, format_number, format_rupiah
+from spbe.formatting import format_delta, format_index, format_rupiah
 from spbe.framework import Framework, load_framework
 from spbe.insights import Kpi, summary_kpi
 from spbe.planner import Plan, cheapest_plan
@@ -53,7 +53,7 @@ from spbe.scoring import index_scaled
 
 PROFILE_PREFERENCE = ("resmi", "rekonstruksi", "mandiri", "ilustrasi")
 SLIDE_KEYS = ("judul", "tren", "domain", "selisih", "opd", "peta-jalan")
-MAX_TABLE_ROWS = 12
+MAX_OPD_ROWS = 8
 MONTHS = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
@@ -219,7 +219,7 @@ def number_ranges(numbers: Sequence[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
 
 
-def projector_figure(fig: go.Figure, height: int = 560) -> go.Figure:
+def projector_figure(fig: go.Figure, height: int = 440) -> go.Figure:
     """A copy of ``fig`` with type readable on a projector: larger fonts, no figure title (the
     slide has one), white paper (the same image on the dark page and in the printed deck)."""
     big = go.Figure(fig)
@@ -235,7 +235,7 @@ def projector_figure(fig: go.Figure, height: int = 560) -> go.Figure:
         plot_bgcolor="#ffffff",
         height=height,
         margin=dict(l=20, r=max(30, big.layout.margin.r or 0), t=40, b=20),
-        legend=dict(font=dict(size=PROJECTOR_FONT - 2)),
+        legend=dict(y=-0.2, font=dict(size=PROJECTOR_FONT - 2)),
     )
     return big
 
@@ -562,32 +562,36 @@ def _opd(kpi: Kpi, row, fw: Framework, official, planned: _Plan) -> dict:
                       provenance=_plan_provenance(kpi, planned))  # fmt: skip
     table = opd_plan_table(contributions, planned.plan)
     ordered = table.sort_values(["plan_cost", "contribution"], ascending=False, kind="stable")
+    acting = ordered[ordered["plan_steps"] > 0]
+    shown = (acting if len(acting) else ordered).head(MAX_OPD_ROWS)
     cost_label = (
         "Biaya (Ilustrasi)" if getattr(planned.costs, "provenance", "") == "ilustrasi" else "Biaya"
     )
     display = pd.DataFrame(
         {
-            "OPD": ordered["short_name"],
-            "Kontribusi": ordered["contribution"].map(lambda v: format_number(v, 3)),
-            "Indikator rencana": ordered["plan_indicators"].replace("", "–"),
-            cost_label: ordered["plan_cost"].map(lambda v: format_rupiah(v) if v else "–"),
+            "OPD": shown["short_name"],
+            "Memimpin": shown["indicator_count"].map(lambda n: f"{n} indikator"),
+            "Indikator rencana": shown["plan_indicators"].replace("", "–"),
+            cost_label: shown["plan_cost"].map(lambda v: format_rupiah(v) if v else "–"),
         }
-    ).head(MAX_TABLE_ROWS)
-    lead = ordered.iloc[0]
-    points = [
-        f"{r.short_name}: memimpin {r.indicator_count} indikator, {r.plan_steps} langkah rencana"
-        for r in ordered.head(3).itertuples(index=False)
-        if r.plan_steps
-    ]
+    )
+    rest = ordered[~ordered["opd_code"].isin(shown["opd_code"])]
+    points = []
+    if len(rest):
+        names = ", ".join(rest["short_name"])
+        points.append(f"Tanpa langkah pada rencana ini: {names}; tetap pertahankan tingkatnya.")
+    mapping = "dikonfirmasi"
     if not contributions.mapping_confirmed:
+        mapping = "bawaan lokal, belum dikonfirmasi"
         points.append("Pemetaan indikator ke OPD masih bawaan lokal, belum dikonfirmasi.")
+    lead = ordered.iloc[0]
     return _slide(
         title,
         f"{lead.short_name} memegang bagian terbesar" if lead.plan_steps else "Kontribusi per OPD",
         points=points,
-        figures=[opd_contribution_figure(contributions)],
+        figures=[opd_contribution_figure(contributions).update_yaxes(tickmode="linear", dtick=1)],
         table=display.reset_index(drop=True),
-        provenance=_plan_provenance(kpi, planned, "Pemetaan OPD: bawaan lokal"),
+        provenance=_plan_provenance(kpi, planned, f"Pemetaan OPD: {mapping}"),
     )
 
 
@@ -654,3 +658,45 @@ def _roadmap(kpi: Kpi, row, fw: Framework, official, planned: _Plan) -> dict:
         table=display,
         provenance=_plan_provenance(kpi, planned),
     )
+
+
+# -- a bookmarkable link: ?instansi=...&tahun=... --------------------------------------------------
+
+LINK_KEYS = ("instansi", "tahun")
+
+
+def _last_value(value) -> str | None:
+    if isinstance(value, list | tuple):
+        value = value[-1] if value else None
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def link_choice(params: Mapping[str, object], instansi: pd.DataFrame):
+    """(instansi_code or None, year or None, messages) from ``?instansi=…&tahun=…``.
+
+    ``instansi`` is a code or a name (case and spacing ignored), as in the CLI; ``instansi`` is the
+    store's instansi table (code, name). A value that cannot be used is dropped with a message.
+    """
+    messages = []
+    wanted, year_text = _last_value(params.get("instansi")), _last_value(params.get("tahun"))
+    code = None
+    if wanted is not None:
+        lookup = {str(c).casefold(): str(c) for c in instansi["code"]}
+        lookup |= {
+            " ".join(str(n).split()).casefold(): str(c)
+            for c, n in zip(instansi["code"], instansi["name"])
+        }
+        code = lookup.get(" ".join(wanted.split()).casefold())
+        if code is None:
+            messages.append(
+                f"Instansi '{wanted[:80]}' pada tautan tidak dikenal; memakai pilihan sidebar."
+            )
+    year = None
+    if year_text is not None:
+        if year_text.isascii() and year_text.isdigit() and len(year_text) == 4:
+            year = int(year_text)
+        else:
+            messages.append(
+                f"Tahun '{year_text[:20]}' pada tautan tidak valid; memakai pilihan sidebar."
+            )
+    return code, year, tuple(messages)

@@ -114,10 +114,9 @@ def import_section(actor: str) -> None:
 
 
 st.title("Data & Impor")
-actor = ui.admin_login()
 if ui.connection().fallback_reason:
     st.warning("Mode baca saja: impor tidak tersedia sampai basis data utama dapat dibuka.")
-elif actor:
+elif actor := ui.admin_login():
     import_section(actor)
 elif ui.admin_hash():
     st.info("Masuk sebagai admin di bilah samping untuk mengimpor data.", icon="🔒")

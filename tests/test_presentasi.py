@@ -1,0 +1,151 @@
+"""AppTest of the Presentasi page from the entry point (app.py) on a temp seeded database:
+stepping through the slides, the bookmarkable link, refusals, the offline keyboard script."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from spbe import store, ui
+from tests.helpers_app import (
+    build_seeded_database,
+    clear_streamlit_caches,
+    discover_pages,
+    exception_texts,
+    full_error_details,
+    heading_texts,
+    new_app_test,
+)
+
+PAGE = next(p for p in discover_pages() if p.title == "Presentasi")
+TERNATE_2024_TITLES = [
+    "Indeks SPBE Kota Ternate 2024",
+    "Tren indeks dari tahun ke tahun",
+    "Profil domain dibanding nasional dan provinsi",
+    "Menuju Baik: selisih dan cara termurah",
+    "Apa yang dimiliki dan harus dilakukan setiap OPD",
+    "Peta jalan: satu tingkat per indikator per tahun",
+]
+
+
+@pytest.fixture(scope="module")
+def seeded_template(tmp_path_factory) -> Path:
+    return build_seeded_database(tmp_path_factory.mktemp("presentasi") / "template.duckdb")
+
+
+@pytest.fixture
+def app_db(seeded_template, tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "spbe.duckdb"
+    shutil.copyfile(seeded_template, path)
+    monkeypatch.setenv(store.DB_ENV, str(path))
+    clear_streamlit_caches()
+    with full_error_details():
+        yield path
+    clear_streamlit_caches()
+
+
+def open_presentation(query: dict[str, str] | None = None, **filters):
+    """The app with the sidebar filters preset (they are app.py's widgets), then the page."""
+    at = new_app_test()
+    for key, value in filters.items():
+        at.session_state[key] = value
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE.script)
+    return at.run()
+
+
+def no_exception(at) -> None:
+    assert not at.exception, "\n\n".join(exception_texts(at))
+
+
+def counter(at) -> str:
+    shown = [m.value for m in at.markdown if re.fullmatch(r"<p>\d+ / \d+</p>", m.value)]
+    assert len(shown) == 1, shown
+    return shown[0].removeprefix("<p>").removesuffix("</p>")
+
+
+def markdown_text(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_buttons_step_through_the_six_slides(app_db):
+    at = open_presentation(**{ui.KEY_INSTANSI: "kota-ternate", ui.KEY_YEAR: 2024})
+    no_exception(at)
+    assert counter(at) == "1 / 6"
+    assert heading_texts(at) == [TERNATE_2024_TITLES[0]]
+    assert '<div class="headline">1,89 · Cukup</div>' in markdown_text(at)
+    assert at.button(key="slide_prev").disabled
+    for n in range(2, 7):
+        at.button(key="slide_next").click().run()
+        no_exception(at)
+        assert counter(at) == f"{n} / 6"
+        assert heading_texts(at) == [TERNATE_2024_TITLES[n - 1]]
+        assert "Resmi KemenPANRB" in markdown_text(at)  # provenance on every slide
+        assert "disusun" in markdown_text(at)  # and the data line
+    assert at.button(key="slide_next").disabled
+    at.button(key="slide_prev").click().run()
+    no_exception(at)
+    assert counter(at) == "5 / 6"
+    assert dict(at.query_params) == {"instansi": "kota-ternate", "tahun": "2024"}
+
+
+def test_a_bookmarked_link_chooses_instansi_and_year(app_db):
+    at = open_presentation({"instansi": "Provinsi Maluku Utara", "tahun": "2023"})
+    no_exception(at)
+    assert heading_texts(at) == ["Indeks SPBE Provinsi Maluku Utara 2023"]
+    assert '<div class="headline">2,49 · Cukup</div>' in markdown_text(at)  # L23 Tabel 47
+    assert dict(at.query_params) == {"instansi": "prov-maluku-utara", "tahun": "2023"}
+    at.button(key="slide_next").click().run()
+    assert counter(at) == "2 / 6"
+    assert heading_texts(at) == ["Tren indeks dari tahun ke tahun"]
+
+
+def test_a_link_to_a_year_without_data_is_refused_in_indonesian(app_db):
+    at = open_presentation({"instansi": "kota-ternate", "tahun": "2019"})
+    no_exception(at)
+    assert [e.value for e in at.error] == [
+        "Tidak ada hasil evaluasi SPBE untuk kota-ternate tahun 2019 "
+        "(tahun yang tersedia: 2023, 2024, 2025)."
+    ]
+    assert not [b for b in at.button if b.key == "slide_next"]
+
+
+def test_an_unknown_instansi_in_the_link_falls_back_to_the_sidebar(app_db):
+    at = open_presentation({"instansi": "Kota Atlantis"}, **{ui.KEY_YEAR: 2023})
+    no_exception(at)
+    assert [w.value for w in at.warning] == [
+        "Instansi 'Kota Atlantis' pada tautan tidak dikenal; memakai pilihan sidebar."
+    ]
+    assert heading_texts(at) == ["Indeks SPBE Kota Ternate 2023"]
+
+
+def test_sidebar_hidden_and_keyboard_script_offline(app_db):
+    at = open_presentation()
+    no_exception(at)
+    bodies = [h.proto.body for h in at.get("html")]
+    style = next(b for b in bodies if "<style>" in b)
+    assert '[data-testid="stSidebar"]' in style and "display: none" in style
+    script = next(b for b in bodies if "<script>" in b)
+    assert "http" not in script and "src=" not in script  # nothing to fetch
+    keys = set(re.findall(r'"(slide_\w+)"', script))
+    assert keys == {"slide_next", "slide_prev"}
+    assert keys <= {b.key for b in at.button}  # the keys click buttons that exist
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Unduh PPTX", "Unduh PDF"]
+
+
+def test_a_new_choice_starts_again_at_the_first_slide(app_db):
+    at = open_presentation({"instansi": "kota-ternate", "tahun": "2024"})
+    at.button(key="slide_next").click().run()
+    at.button(key="slide_next").click().run()
+    assert counter(at) == "3 / 6"
+    at.query_params["tahun"] = "2023"
+    at.run()
+    no_exception(at)
+    assert counter(at) == "1 / 6"
+    assert heading_texts(at) == ["Indeks SPBE Kota Ternate 2023"]

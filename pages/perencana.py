@@ -32,6 +32,9 @@ for message in (*link.messages, *notes):
 start, fw = session.start, session.start.framework
 if link.state is not None and (linked := sim.settings_of(link.state)) is not None:
     st.session_state.update(sim.settings_widgets(linked, fw))
+elif st.session_state.get("plan_for") != start:  # a new start: aim for the band above it
+    st.session_state["plan_target"] = sim.default_target(start.profile(), fw)
+st.session_state["plan_for"] = start
 ui.badge(f"Profil awal: {start.label}", start.provenance)
 st.caption(f"Rencana dihitung dari profil awal {names[start.instansi_code]} {start.year} "
            "(bukan dari perubahan di halaman Simulasi). Rencana ini tepat (biaya minimum terbukti), "
@@ -65,6 +68,8 @@ with st.expander("Batasan lain: indikator terkunci, tingkat tertinggi"):
 settings = sim.PlanSettings(mode, target, budget, tuple(locked),
                             None if top == fw.max_level else top, one_step)  # fmt: skip
 costs = scenarios.load_costs(con, start.instansi_code, fw)
+read_only = bool(ui.connection().fallback_reason)
+actor = ui.admin_login() if not read_only else None
 opd, owners = ui.opd_and_owners(start.instansi_code)
 leads, confirmed = sim.lead_opd_names(start.profile(), owners, opd, fw)
 try:
@@ -81,12 +86,12 @@ st.subheader("Hasil")
 if not plan.feasible:
     st.warning(f"Target tidak tercapai dengan batasan ini. Indeks tertinggi yang dapat dicapai: "
                f"{format_index(plan.index_after)} ({plan.predicate_after}).")  # fmt: skip
-a, b, c, d = st.columns(4)
+a, b, c, d = st.columns([1.6, 1, 1, 0.8])
 a.metric("Biaya total", format_rupiah(plan.total_cost))
 b.metric("Indeks sesudah", format_index(plan.index_after),
          format_delta(plan.index_gain).replace("−", "-"))  # fmt: skip
 c.metric("Predikat sesudah", plan.predicate_after, f"dari {plan.predicate_before}",
-         delta_color="off")  # fmt: skip
+         delta_color="off", delta_arrow="off")  # fmt: skip
 d.metric("Langkah tingkat", str(plan.total_steps))
 st.caption(costs.caption() + ("" if confirmed else " Pemetaan OPD pengampu masih bawaan dan "
                               "belum dikonfirmasi."))  # fmt: skip
@@ -121,25 +126,24 @@ with st.form("plan_save", clear_on_submit=True):
     if st.form_submit_button("Simpan skenario"):
         try:
             scenario = sim.scenario_of(session, name, note, costs, plan, settings)
-            scenarios.save_scenario(con, scenario, actor=ui.admin_actor())
+            scenarios.save_scenario(con, scenario, actor=actor)
             st.success(f"Skenario '{scenario.name}' tersimpan; bandingkan di halaman Simulasi.")
         except ValueError as exc:
             ui.show_error(exc)
 
 st.subheader("Tabel biaya")
 st.caption(costs.caption())
-actor = ui.admin_actor()
 ui.excel_download("Unduh tabel biaya (.xlsx, lembar Biaya)", sim.costs_workbook(costs.table.frame, fw),
                   f"biaya-spbe-{start.instansi_code}.xlsx", "plan_costs_download")  # fmt: skip
 if actor is None:
     st.dataframe(sim.costs_display(costs, fw), hide_index=True)
-    st.info("Mengubah, mengimpor atau mengembalikan tabel biaya hanya untuk admin "
-            "(masuk admin di sidebar).")  # fmt: skip
+    what = "mengubah, mengimpor atau mengembalikan tabel biaya"
+    st.info(sim.admin_only_message(what, bool(ui.admin_hash()), read_only), icon="🔒")
     st.stop()
 try:
     with st.form("plan_costs_edit"):
-        edited = st.data_editor(costs.table.frame, hide_index=True, disabled=["Indikator"],
-                                key="plan_costs_editor")  # fmt: skip
+        edited = st.data_editor(sim.costs_editor_frame(costs, fw), hide_index=True,
+                                disabled=["Indikator", "Nama"], key="plan_costs_editor")  # fmt: skip
         if st.form_submit_button("Simpan perubahan biaya"):
             scenarios.save_costs(con, start.instansi_code, fw, edited, actor=actor,
                                  note="diubah di dasbor")  # fmt: skip

@@ -48,6 +48,7 @@ where = f"{names[start.instansi_code]} {start.year}"
 st.caption(f"{where} · {fw.name} ({fw.short_regulation}). Hasil simulasi adalah perkiraan, "
            "bukan hasil evaluasi." + (f" Dimuat dari {session.source}." if session.source else ""))  # fmt: skip
 costs = scenarios.load_costs(con, start.instansi_code, fw)
+actor = ui.admin_login() if not ui.connection().fallback_reason else None
 
 
 @st.fragment
@@ -73,12 +74,11 @@ def simulate() -> None:
     st.session_state[KEY] = session
     live = sim.live_figures(start.profile(), levels, fw)
     with figures:
-        a, b, c, d = st.columns(4)
+        a, b, c, d = st.columns([1, 1, 1, 1.5])
         a.metric("Indeks simulasi", format_index(live.index_after),
                  format_delta(live.change).replace("−", "-") if session.changed else None)  # fmt: skip
-        b.metric(
-            "Predikat", live.predicate_after, f"dari {live.predicate_before}", delta_color="off"
-        )
+        b.metric("Predikat", live.predicate_after, f"dari {live.predicate_before}",
+                 delta_color="off", delta_arrow="off")  # fmt: skip
         gap = f"{sim.format_points(live.gap)} poin" if live.next_band else "puncak"
         c.metric(f"Jarak ke {live.next_band or 'predikat tertinggi'}", gap)
         cost = sim.change_cost(start.profile(), levels, costs.mapping(), fw)
@@ -109,7 +109,7 @@ with st.form("sim_save", clear_on_submit=True):
     if st.form_submit_button("Simpan skenario"):
         try:
             scenario = sim.scenario_of(session, name, note, costs)
-            scenarios.save_scenario(con, scenario, actor=ui.admin_actor())
+            scenarios.save_scenario(con, scenario, actor=actor)
             st.success(f"Skenario '{scenario.name}' tersimpan.")
         except ValueError as exc:
             ui.show_error(exc)
@@ -136,10 +136,10 @@ try:
         loaded = sim.session_from_scenario(scenarios.get_scenario(con, one), origin, session)
         st.session_state[KEY] = loaded
         st.rerun()
-    if ui.admin_actor() is None:
-        delete.caption("Menghapus skenario hanya untuk admin (masuk admin di sidebar).")
+    if actor is None:
+        delete.caption(sim.admin_only_message("menghapus skenario", bool(ui.admin_hash()), False))
     elif delete.button("Hapus skenario", key="sim_delete"):
-        scenarios.delete_scenario(con, one, actor=ui.admin_actor())
+        scenarios.delete_scenario(con, one, actor=actor)
         st.rerun()
 except ValueError as exc:
     ui.show_error(exc)

@@ -12,8 +12,7 @@ import plotly.graph_objects as go
 from spbe.chart_style import HIGHLIGHT, SERIES_COLOURS, base_layout, predicate_colour
 from spbe.formatting import format_index, format_number, format_rupiah
 from spbe.framework import Framework
-
-GAIN_PLACES = 3  # one step of an indicator is 0,013 … 0,030 index points
+from spbe.simulation import format_points
 
 
 def sensitivity_figure(
@@ -26,10 +25,9 @@ def sensitivity_figure(
     rows = rows.sort_values([column, "indicator"], ascending=[False, True], kind="stable").head(top)
     labels = [f"Ind. {n}" for n in rows["indicator"]]
     unit = "poin per Rp 1 juta" if per_million else "poin indeks"
-    places = 5 if per_million else GAIN_PLACES
     hover = [
         f"<b>Indikator {r.indicator}</b>: {r.name}<br>Tingkat {r.level} → {r.level + 1}: "
-        f"+{format_number(r.gain, GAIN_PLACES)} poin indeks"
+        f"+{format_points(r.gain)} poin indeks"
         + ("" if math.isnan(r.cost) else f"<br>Biaya langkah {format_rupiah(r.cost)}")
         + (
             ""
@@ -44,7 +42,7 @@ def sensitivity_figure(
             y=labels,
             orientation="h",
             marker=dict(color=HIGHLIGHT),
-            text=[format_number(v, places) for v in rows[column]],
+            text=[format_number(v, 5) if per_million else format_points(v) for v in rows[column]],
             textposition="outside",
             hovertext=hover,
             hoverinfo="text",
@@ -60,7 +58,7 @@ def plan_opd_figure(by_opd: pd.DataFrame, *, title: str | None = None) -> go.Fig
     gain of each OPD's steps in the label."""
     names = list(by_opd["opd"])
     text = [
-        f"{format_rupiah(c)} · +{format_number(g, GAIN_PLACES)}"
+        f"{format_rupiah(c)} · +{format_points(g)}"
         for c, g in zip(by_opd["cost"], by_opd["index_gain"])
     ]
     fig = go.Figure(

@@ -755,6 +755,14 @@ def costs_display(costs: InstansiCosts, fw: Framework) -> pd.DataFrame:
     return shown
 
 
+def costs_editor_frame(costs: InstansiCosts, fw: Framework) -> pd.DataFrame:
+    """The cost table to edit: Indikator, Nama (both read-only in the editor), one column per
+    step in Rupiah (numbers). ``validate_costs`` ignores the Nama column when it is saved."""
+    frame = costs.table.frame.copy()
+    frame.insert(1, "Nama", [fw.indicator(int(n)).short_name for n in frame[INDICATOR_COLUMN]])
+    return frame
+
+
 def comparison_display(comparison: pd.DataFrame, fw: Framework) -> pd.DataFrame:
     """``compare_scenarios`` for people, one column per scenario (rows: figures)."""
     kind, items = ("domain", fw.domains) if fw.has_domains else ("aspect", fw.aspects)
@@ -772,3 +780,15 @@ def comparison_display(comparison: pd.DataFrame, fw: Framework) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     table.index = comparison["name"]
     return table.T
+
+
+def admin_only_message(what: str, admin_configured: bool, read_only: bool) -> str:
+    """Why a write control is not shown: read-only fallback, no admin password, or not logged in."""
+    if read_only:
+        return f"Mode baca saja: {what} tidak tersedia sampai basis data utama dapat dibuka."
+    if not admin_configured:
+        return (
+            f"{what.capitalize()} lewat dasbor tidak aktif karena kata sandi admin belum diatur "
+            "(SPBE_ADMIN_PASSWORD_HASH; buat dengan `python -m spbe hash-password`)."
+        )
+    return f"{what.capitalize()} hanya untuk admin: masuk sebagai admin di bilah samping."

@@ -34,7 +34,8 @@ def test_sensitivity_shows_the_largest_gains_first(fw, everyone_at_2):
     assert list(bar.y) == ["Ind. 42", "Ind. 43", "Ind. 44", "Ind. 45", "Ind. 46", "Ind. 47",
                            "Ind. 32", "Ind. 33"]  # fmt: skip
     assert list(bar.x[:7]) == [0.03] * 6 + [0.0275]
-    assert bar.text[0] == "0,030" and fig.layout.separators == PLOTLY_SEPARATORS
+    assert bar.text[0] == "0,03" and bar.text[6] == "0,0275"  # never rounded to 0,028
+    assert fig.layout.separators == PLOTLY_SEPARATORS
     pd.testing.assert_frame_equal(table, before)  # input not modified
 
 

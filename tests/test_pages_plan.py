@@ -12,8 +12,10 @@ from streamlit.testing.v1 import AppTest
 
 from spbe import scenarios, store, ui
 from spbe.auth import HASH_ENV
+from spbe.costs import default_costs
 from spbe.framework import load_framework
 from spbe.scoring import score
+from spbe.simulation import costs_workbook
 from tests.helpers_app import build_seeded_database, clear_streamlit_caches
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -130,6 +132,16 @@ def test_the_planner_finds_the_cheapest_plan_to_baik_for_ternate_2024(db):
     assert result["index"] >= 2.6 and result["predicate"] == "Baik"
 
 
+def test_the_default_target_is_the_band_above_the_start(db):
+    at = _open(PERENCANA, instansi="prov-maluku-utara")  # 2,69 (Baik) in 2024
+    assert at.selectbox(key="plan_target").value == "Sangat Baik"
+    assert _metrics(at)["Predikat sesudah"][0] == "Sangat Baik"
+    linked = _open(PERENCANA, params={"i": "kota-ternate", "y": "2024", "t": "2.2"})
+    assert linked.selectbox(key="plan_target").value == "Nilai indeks tertentu"
+    assert linked.number_input(key="plan_target_value").value == 2.2
+    assert _metrics(linked)["Indeks sesudah"][0] == "2,20"
+
+
 def test_one_level_a_year_and_a_budget(db):
     at = _open(PERENCANA)
     at.toggle(key="plan_one_step").set_value(True).run()
@@ -180,7 +192,7 @@ def test_scenarios_are_saved_by_anyone_compared_and_deleted_only_by_an_admin(db,
     assert table.loc["Indeks", "Pengaduan ke 5"] == "1,95"
     # no admin: no delete button, an explanation instead
     assert not [b for b in at.button if b.key == "sim_delete"]
-    assert "hanya untuk admin" in _texts(at.caption)
+    assert "kata sandi admin belum diatur" in _texts(at.caption)
 
     monkeypatch.setenv(HASH_ENV, "pbkdf2_sha256$1$AA==$AA==")
     admin = _open(SIMULASI)
@@ -207,19 +219,43 @@ def test_loading_a_saved_scenario_restores_its_levels(db):
 
 def test_cost_controls_are_for_the_admin_only(db, monkeypatch):
     at = _open(PERENCANA)
-    assert "hanya untuk admin" in _texts(at.info)
+    assert "kata sandi admin belum diatur" in _texts(at.info)  # no admin role configured
     assert not at.get("file_uploader")
     keys = {b.key for b in at.button}
     assert "plan_costs_reset" not in keys and "plan_costs_import" not in keys
     assert any(d.label.startswith("Unduh tabel biaya") for d in at.get("download_button"))
 
     monkeypatch.setenv(HASH_ENV, "pbkdf2_sha256$1$AA==$AA==")
+    visitor = _open(PERENCANA)  # configured, not logged in
+    assert "hanya untuk admin: masuk sebagai admin" in _texts(visitor.info)
+    assert not visitor.get("file_uploader")
     admin = _open(PERENCANA)
     admin.session_state[ui.KEY_ADMIN] = "Rina"
     admin.run()
     _ok(admin)
     assert admin.get("file_uploader")
     assert "hanya untuk admin" not in _texts(admin.info)
+
+
+def test_an_admin_imports_a_biaya_workbook_and_the_plan_follows(db, monkeypatch):
+    fw = load_framework("spbe-2020")
+    frame = default_costs(fw).frame
+    frame.loc[frame["Indikator"].isin([21, 22, 23, 24, 25, 26]), "1→2"] = 10_000_000
+    book = costs_workbook(frame, fw)
+    monkeypatch.setenv(HASH_ENV, "pbkdf2_sha256$1$AA==$AA==")
+    at = _open(PERENCANA)
+    at.session_state[ui.KEY_ADMIN] = "Rina"
+    at.run()
+    at.file_uploader(key="plan_costs_upload").upload("biaya-ternate.xlsx", book).run()
+    at.button(key="plan_costs_import").click().run()
+    _ok(at)
+    # 6 × Rp 30 jt cheaper steps that the cheapest plan already used: Rp 1.760 jt − 180 jt
+    assert _metrics(at)["Biaya total"][0] == "Rp 1.580.000.000"
+    assert "Biaya: Mandiri — semua 47 indikator diisi instansi." in _texts(at.caption)
+    assert "oleh Rina" in _texts(at.caption)
+    at.button(key="plan_costs_reset").click().run()
+    _ok(at)
+    assert _metrics(at)["Biaya total"][0] == "Rp 1.760.000.000"
 
 
 def test_costs_saved_by_an_admin_change_the_plan(db):

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from spbe import simulation as sim
-from spbe.costs import CostError, default_costs
+from spbe.costs import CostError, costs_mapping, default_costs, validate_costs
 from spbe.framework import FrameworkError, load_framework
 from spbe.planner import apply_plan
 from spbe.query_state import ScenarioState
@@ -363,3 +363,14 @@ def test_the_cost_table_is_shown_with_rupiah_and_its_provenance(fw, costs):
     shown = sim.costs_display(costs, fw)
     row = shown[shown["Indikator"] == 42].iloc[0]
     assert row["3→4"] == "Rp 400.000.000" and row["Asal"] == "Ilustrasi"
+    editor = sim.costs_editor_frame(costs, fw)
+    assert list(editor.columns) == ["Indikator", "Nama", "1→2", "2→3", "3→4", "4→5"]
+    assert costs_mapping(validate_costs(editor, fw)) == costs.mapping()  # Nama is ignored
+
+
+def test_why_a_write_control_is_missing():
+    assert sim.admin_only_message("menghapus skenario", True, False) == (
+        "Menghapus skenario hanya untuk admin: masuk sebagai admin di bilah samping."
+    )
+    assert "kata sandi admin belum diatur" in sim.admin_only_message("x", False, False)
+    assert sim.admin_only_message("x", True, True).startswith("Mode baca saja")

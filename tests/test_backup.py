@@ -3,6 +3,7 @@ import pytest
 
 from spbe.backup import TABLES, backup, restore
 from spbe.imports import apply_levels
+from spbe.schema import SCHEMA_VERSION
 from spbe.store import StoreError, import_log, open_store
 
 
@@ -27,7 +28,7 @@ def test_backup_and_restore_round_trip_every_row(tmp_path):
     apply_levels(con, rows, actor="ana")
     manifest = backup(con, tmp_path / "cadangan")
     assert manifest["rows"]["indicator_level"] == 1034 + 20
-    assert manifest["schema_version"] == 2
+    assert manifest["schema_version"] == SCHEMA_VERSION
     before = _dump(con)
     con.close()
 

@@ -7,9 +7,10 @@ import streamlit as st
 
 from spbe import ui
 from spbe.deck import MIME, build_deck, find_browser, render_charts
-from spbe.story import build_story, link_choice
+from spbe.story import build_story, presentation_choice
 
-KEY, SHOWN = "slide_index", "slide_story"
+KEY, SHOWN, CHOSEN = "slide_index", "slide_story", "slide_choice"
+WRITTEN, SEEN = "slide_link_written", "slide_sidebar_seen"
 STYLE = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] {display: none !important;}
@@ -24,6 +25,7 @@ STYLE = """<style>
 .fact-label {font-size: 1.3rem; color: #d1d5db;}
 .fact-value {font-size: 2.6rem; font-weight: 800; color: #fff; line-height: 1.1;}
 .st-key-slide_footer p {font-size: 1.05rem; color: #d1d5db !important;}
+.st-key-slide_footer h3 {font-size: 1.05rem; color: #ffd400; padding: 0;}
 .st-key-slide_counter p {font-size: 2rem; font-weight: 800; text-align: center;}
 .st-key-slide_nav button {background: #1f2937; border: 2px solid #fff;}
 .st-key-slide_nav [data-testid="stIconMaterial"] {color: #fff;}
@@ -67,22 +69,28 @@ def step(delta: int, total: int) -> None:
 
 st.html(STYLE)
 st.html(KEYS, unsafe_allow_javascript=True)
-code, year, notes = link_choice(st.query_params.to_dict(), ui.instansi())
-if code is None or year is None:  # a complete link does not need the sidebar filters
-    filters = ui.filters()
-    code, year = code or filters.instansi, year or filters.year
-choice = (ui.db_path(), ui.data_version(), code, year, date.today())
+filters = st.session_state.get("filters")  # absent when a deep link skipped app.py
+sidebar = (filters.instansi, filters.year) if filters else None
+chosen, notes = presentation_choice(st.query_params.to_dict(), st.session_state.get(WRITTEN),
+                                    ui.instansi(), sidebar, st.session_state.get(SEEN),
+                                    st.session_state.get(CHOSEN))  # fmt: skip
+st.session_state[SEEN] = sidebar
 for note in notes:
     st.warning(note)
 try:
+    if chosen is None:
+        raise ValueError("Pilih instansi dan tahun di dasbor, atau buka ?instansi=…&tahun=….")
+    choice = (ui.db_path(), ui.data_version(), *chosen, date.today())
     story = story_for(*choice)
 except ValueError as exc:
     st.title("Presentasi")
     ui.show_error(exc)
     st.page_link("pages/ringkasan.py", label="Kembali ke dasbor", icon=":material/close:")
     st.stop()
-if st.query_params.to_dict() != {"instansi": story.instansi_code, "tahun": str(story.year)}:
-    st.query_params.from_dict({"instansi": story.instansi_code, "tahun": str(story.year)})
+written = {"instansi": story.instansi_code, "tahun": str(story.year)}
+if st.query_params.to_dict() != written:
+    st.query_params.from_dict(written)
+st.session_state[WRITTEN], st.session_state[CHOSEN] = written, chosen
 if st.session_state.get(SHOWN) != choice[2:4]:
     st.session_state[SHOWN], st.session_state[KEY] = choice[2:4], 0
 total = len(story.slides)
@@ -107,7 +115,9 @@ with st.container(key="slide"):
     for k, figure in enumerate(slide.figures):
         chart.plotly_chart(figure, key=f"slide_chart_{slide.number}_{k}",
                            theme=None, config={"displayModeBar": False})  # fmt: skip
-    html(f"<p>{escape(slide.footer)}</p>", "slide_footer")
+    with st.container(key="slide_footer"):
+        st.subheader(f"Presentasi · {story.instansi_name} {story.year}", anchor=False)
+        html(f"<p>{escape(slide.footer)}</p>")
 
 with st.container(key="slide_nav"):
     back, counter, forward, pptx, pdf, leave = st.columns([2, 1, 2, 2, 2, 2])

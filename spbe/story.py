@@ -700,3 +700,30 @@ def link_choice(params: Mapping[str, object], instansi: pd.DataFrame):
                 f"Tahun '{year_text[:20]}' pada tautan tidak valid; memakai pilihan sidebar."
             )
     return code, year, tuple(messages)
+
+
+def presentation_choice(
+    params: Mapping[str, object],
+    written: Mapping[str, str] | None,
+    instansi: pd.DataFrame,
+    sidebar: tuple[str, int] | None,
+    sidebar_seen: tuple[str, int] | None,
+    previous: tuple[str, int] | None,
+):
+    """((instansi_code, year) or None, messages): what the Presentasi page shows on this run.
+
+    A link that was opened (parameters other than the ones the page wrote itself, ``written``)
+    wins; otherwise a change in the sidebar filters; otherwise the previous choice. ``sidebar`` is
+    None when the filters are not available on this run.
+    """
+    if params and dict(params) != dict(written or {}):
+        code, year, messages = link_choice(params, instansi)
+        base = sidebar or previous
+        if code and year:
+            return (code, year), messages
+        if base is None:
+            return None, (*messages, "Tautan presentasi perlu ?instansi=…&tahun=….")
+        return (code or base[0], year or base[1]), messages
+    if sidebar is not None and (sidebar != sidebar_seen or previous is None):
+        return sidebar, ()
+    return previous or sidebar, ()

@@ -69,6 +69,11 @@ def counter(at) -> str:
     return shown[0].removeprefix("<p>").removesuffix("</p>")
 
 
+def slide_title(at) -> list[str]:
+    """The slide's title; the other heading is the context line 'Presentasi · <instansi> <year>'."""
+    return [h for h in heading_texts(at) if not h.startswith("Presentasi · ")]
+
+
 def markdown_text(at) -> str:
     return "\n".join(m.value for m in at.markdown)
 
@@ -77,14 +82,15 @@ def test_buttons_step_through_the_six_slides(app_db):
     at = open_presentation(**{ui.KEY_INSTANSI: "kota-ternate", ui.KEY_YEAR: 2024})
     no_exception(at)
     assert counter(at) == "1 / 6"
-    assert heading_texts(at) == [TERNATE_2024_TITLES[0]]
+    assert slide_title(at) == [TERNATE_2024_TITLES[0]]
+    assert "Presentasi · Kota Ternate 2024" in heading_texts(at)
     assert '<div class="headline">1,89 · Cukup</div>' in markdown_text(at)
     assert at.button(key="slide_prev").disabled
     for n in range(2, 7):
         at.button(key="slide_next").click().run()
         no_exception(at)
         assert counter(at) == f"{n} / 6"
-        assert heading_texts(at) == [TERNATE_2024_TITLES[n - 1]]
+        assert slide_title(at) == [TERNATE_2024_TITLES[n - 1]]
         assert "Resmi KemenPANRB" in markdown_text(at)  # provenance on every slide
         assert "disusun" in markdown_text(at)  # and the data line
     assert at.button(key="slide_next").disabled
@@ -97,12 +103,12 @@ def test_buttons_step_through_the_six_slides(app_db):
 def test_a_bookmarked_link_chooses_instansi_and_year(app_db):
     at = open_presentation({"instansi": "Provinsi Maluku Utara", "tahun": "2023"})
     no_exception(at)
-    assert heading_texts(at) == ["Indeks SPBE Provinsi Maluku Utara 2023"]
+    assert slide_title(at) == ["Indeks SPBE Provinsi Maluku Utara 2023"]
     assert '<div class="headline">2,49 · Cukup</div>' in markdown_text(at)  # L23 Tabel 47
     assert dict(at.query_params) == {"instansi": "prov-maluku-utara", "tahun": "2023"}
     at.button(key="slide_next").click().run()
     assert counter(at) == "2 / 6"
-    assert heading_texts(at) == ["Tren indeks dari tahun ke tahun"]
+    assert slide_title(at) == ["Tren indeks dari tahun ke tahun"]
 
 
 def test_a_link_to_a_year_without_data_is_refused_in_indonesian(app_db):
@@ -121,7 +127,7 @@ def test_an_unknown_instansi_in_the_link_falls_back_to_the_sidebar(app_db):
     assert [w.value for w in at.warning] == [
         "Instansi 'Kota Atlantis' pada tautan tidak dikenal; memakai pilihan sidebar."
     ]
-    assert heading_texts(at) == ["Indeks SPBE Kota Ternate 2023"]
+    assert slide_title(at) == ["Indeks SPBE Kota Ternate 2023"]
 
 
 def test_sidebar_hidden_and_keyboard_script_offline(app_db):
@@ -148,4 +154,4 @@ def test_a_new_choice_starts_again_at_the_first_slide(app_db):
     at.run()
     no_exception(at)
     assert counter(at) == "1 / 6"
-    assert heading_texts(at) == ["Indeks SPBE Kota Ternate 2023"]
+    assert slide_title(at) == ["Indeks SPBE Kota Ternate 2023"]

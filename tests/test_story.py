@@ -276,3 +276,34 @@ def test_opd_plan_table_splits_joint_steps_evenly(ternate, frames):
     assert "3" in by_code.loc["bappeda", "plan_indicators"].split(", ")
     assert "1–10" in by_code.loc["kominfo", "plan_indicators"]
     assert len(joint) and (by_code.loc["bappeda", "plan_steps"] >= len(joint))
+
+
+def test_presentation_choice_link_then_sidebar_then_previous():
+    from spbe.story import presentation_choice
+
+    table = pd.DataFrame({"code": ["kota-ternate", "prov-x"], "name": ["Kota Ternate", "Prov X"]})
+    mine = {"instansi": "kota-ternate", "tahun": "2024"}
+    sidebar = ("kota-ternate", 2024)
+    # first visit from the dashboard: the sidebar's choice
+    assert presentation_choice({}, None, table, sidebar, None, None) == (sidebar, ())
+    # a link someone opened wins over the sidebar, even when the sidebar did not change
+    link = {"instansi": "Prov X", "tahun": "2023"}
+    assert presentation_choice(link, mine, table, sidebar, sidebar, sidebar) == (
+        ("prov-x", 2023),
+        (),
+    )
+    # the page's own parameters are not a link: the previous choice stays ...
+    own = {"instansi": "prov-x", "tahun": "2023"}
+    assert presentation_choice(own, own, table, sidebar, sidebar, ("prov-x", 2023)) == (
+        ("prov-x", 2023), ()
+    )  # fmt: skip
+    # ... until the sidebar changes
+    later = ("kota-ternate", 2023)
+    assert presentation_choice(own, own, table, later, sidebar, ("prov-x", 2023)) == (later, ())
+    # half a link completes from the sidebar; without any filters it cannot
+    assert presentation_choice({"tahun": "2023"}, None, table, sidebar, None, None) == (
+        ("kota-ternate", 2023), ()
+    )  # fmt: skip
+    assert presentation_choice({"tahun": "2023"}, None, table, None, None, None) == (
+        None, ("Tautan presentasi perlu ?instansi=…&tahun=….",)
+    )  # fmt: skip

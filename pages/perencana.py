@@ -37,11 +37,11 @@ elif st.session_state.get("plan_for") != start:  # a new start: aim for the band
 st.session_state["plan_for"] = start
 ui.badge(f"Profil awal: {start.label}", start.provenance)
 st.caption(f"Rencana dihitung dari profil awal {names[start.instansi_code]} {start.year} "
-           "(bukan dari perubahan di halaman Simulasi). Rencana ini tepat (biaya minimum terbukti), "
-           "bukan tebakan.")  # fmt: skip
+           "(bukan dari perubahan di halaman Simulasi). Rencana ini tepat (biaya minimum "
+           "terbukti), bukan tebakan.")  # fmt: skip
 
-one_step = st.toggle("**Satu tingkat per tahun** — setiap indikator naik paling banyak satu tingkat",
-                     key="plan_one_step")  # fmt: skip
+one_step = st.toggle("**Satu tingkat per tahun** — setiap indikator naik paling banyak satu "
+                     "tingkat", key="plan_one_step")  # fmt: skip
 mode = st.radio("Yang dicari", ["target", "anggaran"], horizontal=True, key="plan_mode",
                 format_func={"target": "Rencana termurah menuju target",
                              "anggaran": "Kenaikan terbesar dalam anggaran"}.get)  # fmt: skip
@@ -64,7 +64,8 @@ with st.expander("Batasan lain: indikator terkunci, tingkat tertinggi"):
                             key="plan_locked")  # fmt: skip
     st.session_state.setdefault("plan_max_level", fw.max_level)
     top = st.select_slider("Tingkat tertinggi yang diizinkan",
-                           list(range(fw.min_level + 1, fw.max_level + 1)), key="plan_max_level")  # fmt: skip
+                           list(range(fw.min_level + 1, fw.max_level + 1)),
+                           key="plan_max_level")  # fmt: skip
 settings = sim.PlanSettings(mode, target, budget, tuple(locked),
                             None if top == fw.max_level else top, one_step)  # fmt: skip
 costs = scenarios.load_costs(con, start.instansi_code, fw)
@@ -114,11 +115,11 @@ apply, download = st.columns(2)
 if apply.button("Terapkan ke simulasi", key="plan_apply", disabled=not plan.raises):
     st.session_state[KEY] = sim.session_from_plan(session, plan)
     st.switch_page("pages/simulasi.py")
-book = sim.rka_workbook(plan, fw, settings, instansi_name=names[start.instansi_code], start=start,
-                        cost_caption=costs.caption(), made_at=datetime.now())  # fmt: skip
-with download:
-    ui.excel_download("Unduh rencana untuk RKA (.xlsx)", book,
-                      f"rencana-spbe-{start.instansi_code}-{start.year}.xlsx", "plan_rka")  # fmt: skip
+with download:  # the workbook is built only when someone clicks
+    ui.excel_download("Unduh rencana untuk RKA (.xlsx)", lambda: sim.rka_workbook(
+        plan, fw, settings, instansi_name=names[start.instansi_code], start=start,
+        cost_caption=costs.caption(), made_at=datetime.now()),
+        f"rencana-spbe-{start.instansi_code}-{start.year}.xlsx", "plan_rka")  # fmt: skip
 with st.form("plan_save", clear_on_submit=True):
     st.markdown("**Simpan rencana sebagai skenario**")
     name = st.text_input("Nama skenario", key="plan_save_name")
@@ -133,7 +134,8 @@ with st.form("plan_save", clear_on_submit=True):
 
 st.subheader("Tabel biaya")
 st.caption(costs.caption())
-ui.excel_download("Unduh tabel biaya (.xlsx, lembar Biaya)", sim.costs_workbook(costs.table.frame, fw),
+ui.excel_download("Unduh tabel biaya (.xlsx, lembar Biaya)",
+                  lambda: sim.costs_workbook(costs.table.frame, fw),
                   f"biaya-spbe-{start.instansi_code}.xlsx", "plan_costs_download")  # fmt: skip
 if actor is None:
     st.dataframe(sim.costs_display(costs, fw), hide_index=True)
@@ -143,7 +145,8 @@ if actor is None:
 try:
     with st.form("plan_costs_edit"):
         edited = st.data_editor(sim.costs_editor_frame(costs, fw), hide_index=True,
-                                disabled=["Indikator", "Nama"], key="plan_costs_editor")  # fmt: skip
+                                disabled=["Indikator", "Nama"],
+                                key="plan_costs_editor")  # fmt: skip
         if st.form_submit_button("Simpan perubahan biaya"):
             scenarios.save_costs(con, start.instansi_code, fw, edited, actor=actor,
                                  note="diubah di dasbor")  # fmt: skip

@@ -39,14 +39,16 @@ if not any(o.stored for o in options):
             f"{filters.year}. Pilihan yang ada: profil Ilustrasi (semua indikator tingkat "
             f"{fw.min_level}) — bukan nilai sebenarnya.")  # fmt: skip
 left, right = st.columns([3, 1], vertical_alignment="bottom")
-chosen = left.selectbox("Profil awal", range(len(options)), format_func=lambda k: options[k].label,
-                        key="sim_start_choice",
-                        on_change=lambda: restart(st.session_state["sim_start_choice"]))  # fmt: skip
+chosen = left.selectbox(
+    "Profil awal", range(len(options)), format_func=lambda k: options[k].label,
+    key="sim_start_choice", on_change=lambda: restart(st.session_state["sim_start_choice"]),
+)  # fmt: skip
 right.button("Mulai ulang dari profil ini", on_click=restart, args=(chosen,), key="sim_restart")
 ui.badge(f"Profil awal: {start.label}", start.provenance)
 where = f"{names[start.instansi_code]} {start.year}"
+loaded_from = f" Dimuat dari {session.source}." if session.source else ""
 st.caption(f"{where} · {fw.name} ({fw.short_regulation}). Hasil simulasi adalah perkiraan, "
-           "bukan hasil evaluasi." + (f" Dimuat dari {session.source}." if session.source else ""))  # fmt: skip
+           f"bukan hasil evaluasi.{loaded_from}")  # fmt: skip
 costs = scenarios.load_costs(con, start.instansi_code, fw)
 actor = ui.admin_login() if not ui.connection().fallback_reason else None
 
@@ -67,16 +69,17 @@ def simulate() -> None:
                 columns = st.columns(4)
                 for k, n in enumerate(numbers):
                     st.session_state.setdefault(f"sim_lvl_{n}", session.profile()[n])
+                    weight = format_index(fw.indicator(n).weight)
                     levels[n] = columns[k % 4].number_input(
                         f"{n}. {fw.indicator(n).short_name}", fw.min_level, fw.max_level, step=1,
-                        key=f"sim_lvl_{n}", help=f"Bobot {format_index(fw.indicator(n).weight)}")  # fmt: skip
+                        key=f"sim_lvl_{n}", help=f"Bobot {weight}")  # fmt: skip
     session = session.with_profile(levels)
     st.session_state[KEY] = session
     live = sim.live_figures(start.profile(), levels, fw)
     with figures:
         a, b, c, d = st.columns([1, 1, 1, 1.5])
-        a.metric("Indeks simulasi", format_index(live.index_after),
-                 format_delta(live.change).replace("−", "-") if session.changed else None)  # fmt: skip
+        change = format_delta(live.change).replace("−", "-") if session.changed else None
+        a.metric("Indeks simulasi", format_index(live.index_after), change)
         b.metric("Predikat", live.predicate_after, f"dari {live.predicate_before}",
                  delta_color="off", delta_arrow="off")  # fmt: skip
         gap = f"{sim.format_points(live.gap)} poin" if live.next_band else "puncak"

@@ -18,8 +18,9 @@ from spbe.simulation import format_points
 def sensitivity_figure(
     table: pd.DataFrame, *, per_million: bool = False, top: int = 15, title: str | None = None
 ) -> go.Figure:
-    """Horizontal bars of the next step's index gain per indicator (``spbe.simulation.sensitivity``),
-    or of the gain per Rp 1.000.000 of its cost; the ``top`` largest, largest at the top."""
+    """Horizontal bars of the next step's index gain per indicator
+    (``spbe.simulation.sensitivity``), or of the gain per Rp 1.000.000 of its cost; the ``top``
+    largest, largest at the top."""
     column = "gain_per_million" if per_million else "gain"
     rows = table[table[column].notna()]
     rows = rows.sort_values([column, "indicator"], ascending=[False, True], kind="stable").head(top)

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 
 import pandas as pd
 
@@ -65,6 +66,11 @@ class InstansiCosts:
         return OWN if self.own_rows else ILLUSTRATIVE
 
     def mapping(self) -> dict[int, tuple[float, ...]]:
+        """``{indicator: step costs}`` (computed once; a fresh dict on every call)."""
+        return dict(self._mapping)
+
+    @cached_property
+    def _mapping(self) -> dict[int, tuple[float, ...]]:
         return self.table.mapping()
 
     def caption(self) -> str:
@@ -266,7 +272,8 @@ def save_scenario(con, scenario: Scenario, *, actor: str | None = None) -> int:
         ).fetchone()[0]
         if taken:
             raise ScenarioError(
-                f"Nama skenario '{scenario.name}' sudah dipakai untuk instansi ini; pilih nama lain."
+                f"Nama skenario '{scenario.name}' sudah dipakai untuk instansi ini; "
+                "pilih nama lain."
             )
         row = cur.execute(
             """INSERT INTO scenario (instansi_code, year, framework, name, note, provenance,

@@ -59,7 +59,8 @@ class StartProfile:
         fw = load_framework(self.framework_id)
         if len(self.levels) != len(fw.indicators):
             raise ValueError(
-                f"Profil awal harus memiliki {len(fw.indicators)} tingkat, bukan {len(self.levels)}."
+                f"Profil awal harus memiliki {len(fw.indicators)} tingkat, "
+                f"bukan {len(self.levels)}."
             )
 
     @property
@@ -378,7 +379,8 @@ class PlanSettings:
 
     def target_text(self, fw: Framework) -> str:
         if isinstance(self.target, str):
-            return f"Predikat {self.target} (indeks ≥ {format_index(float(fw.band(self.target).lower))})"
+            lower = format_index(float(fw.band(self.target).lower))
+            return f"Predikat {self.target} (indeks ≥ {lower})"
         return f"Indeks ≥ {format_index(float(self.target))}"
 
     def describe(self, fw: Framework) -> list[tuple[str, str]]:
@@ -460,8 +462,9 @@ def run_plan(
 def lead_opd_names(
     levels: Mapping[int, int], owners: pd.DataFrame, opd: pd.DataFrame, fw: Framework
 ) -> tuple[dict[int, str], bool]:
-    """Indicator -> its lead OPD(s) (short names, joint leads as "A, B"; "Belum ada OPD pengampu"
-    without one), from the OPD mapping (spbe.contributions), and whether that mapping is confirmed."""
+    """Indicator -> its lead OPD(s) (short names, joint leads as "A, B"; "Belum ada OPD
+    pengampu" without one), from the OPD mapping (spbe.contributions), and whether that mapping
+    is confirmed."""
     frame = pd.DataFrame({"indicator": list(levels), "level": list(levels.values())})
     try:
         result = opd_contributions(frame, owners, opd, fw)
@@ -557,18 +560,21 @@ def rka_workbook(
     "Asumsi" (starting profile and its provenance, cost provenance, target, constraints, date)."""
     steps = plan_steps_table(plan, fw)
     by_opd = plan_by_opd(plan, fw)
+    gain_scaled = sum(fw.weight_int(int(n)) for n in steps["indicator"])
     total = {"opd": "Jumlah", "steps": len(steps), "indicators": "", "cost": plan.total_cost,
-             "index_gain": plan.index_after - plan.index_before}  # fmt: skip
+             "index_gain": gain_scaled / fw.index_denominator}  # fmt: skip
     by_opd = pd.concat([by_opd, pd.DataFrame([total])], ignore_index=True)
     result = "tercapai" if plan.feasible else "TIDAK tercapai dengan batasan ini"
+    start_provenance = provenance_label(start.provenance, start.year)
     lines = [
         ("Instansi", instansi_name),
-        ("Profil awal", f"{start.label} — asal data: {provenance_label(start.provenance, start.year)}"),
+        ("Profil awal", f"{start.label} — asal data: {start_provenance}"),
         ("Kerangka", f"{fw.name} ({fw.short_regulation})"),
         *settings.describe(fw),
         ("Hasil", result),
         ("Indeks awal", f"{format_number(plan.index_before, 4)} ({plan.predicate_before})"),
-        ("Indeks setelah rencana", f"{format_number(plan.index_after, 4)} ({plan.predicate_after})"),
+        ("Indeks setelah rencana",
+         f"{format_number(plan.index_after, 4)} ({plan.predicate_after})"),
         ("Biaya total", format_rupiah(plan.total_cost)),
         ("Asal biaya", cost_caption),
         ("Aturan", "Tingkat bersifat kumulatif: 2→4 membayar langkah 2→3 dan 3→4. Predikat "

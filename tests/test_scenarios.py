@@ -65,7 +65,8 @@ def test_a_version_2_database_is_migrated_to_3_with_no_row_lost(tmp_path):
     )
     cur.execute("INSERT INTO opd VALUES ('kota-ternate', 'kominfo', 'Diskomsandi', 'Diskomsandi')")
     cur.execute(
-        "INSERT INTO indicator_owner VALUES ('kota-ternate', 'spbe-2020', 1, 'kominfo', 'lead', TRUE)"
+        "INSERT INTO indicator_owner VALUES "
+        "('kota-ternate', 'spbe-2020', 1, 'kominfo', 'lead', TRUE)"
     )
     cur.execute(
         "INSERT INTO import_log (logged_at, actor, rows_added, rows_changed, status) "

@@ -178,6 +178,23 @@ def _left_points(slide: Slide) -> list[str]:
     return list(slide.points[:2] if slide.table is not None else slide.points[:6])
 
 
+def _text_height(text: str, size_pt: float, width_in: float, space_pt: float) -> float:
+    """Inches a wrapped paragraph takes (about half an em per character, 1.2 line height)."""
+    per_line = max(1, int(width_in * 72 / (size_pt * 0.5)))
+    lines = max(1, -(-len(text) // per_line))
+    return (lines * size_pt * 1.2 + space_pt) / 72
+
+
+def _left_height(slide: Slide) -> float:
+    """Height of the facts and points in the left column (PPTX sizes), to place the table."""
+    width = LEFT_BOX[2] - 0.2  # the text box's inner margins
+    height = sum(
+        _text_height(f.label, 13, width, 8) + _text_height(f.value, 24, width, 0)
+        for f in slide.facts
+    )
+    return height + sum(_text_height(f"• {p}", 14, width, 6) for p in _left_points(slide))
+
+
 # -- PPTX ------------------------------------------------------------------------------------------
 
 
@@ -238,7 +255,7 @@ def _pptx_slide(page, slide: Slide, images: tuple[bytes, ...], charts: Charts) -
     for point in _left_points(slide):
         _add_paragraph(frame, f"• {point}", 14, space_before=6)
     if slide.table is not None:
-        top = LEFT_BOX[1] + 0.45 * (len(slide.facts) * 2 + len(_left_points(slide))) + 0.2
+        top = LEFT_BOX[1] + _left_height(slide) + 0.2
         _pptx_table(page, slide.table, (LEFT_BOX[0], top, LEFT_BOX[2]))
     x, y, w, h = CHART_BOX
     if images:

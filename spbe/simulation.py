@@ -74,7 +74,8 @@ class StartProfile:
     def label(self) -> str:
         if not self.stored:
             return f"Ilustrasi: semua indikator tingkat {self.framework.min_level}"
-        return f"{provenance_label(self.provenance, self.year)} ({self.year})"
+        label = provenance_label(self.provenance, self.year)  # "Resmi KemenPANRB 2024" has a year
+        return label if str(self.year) in label else f"{label} ({self.year})"
 
 
 def start_options(levels: pd.DataFrame, instansi_code: str, year: int) -> list[StartProfile]:
@@ -565,10 +566,9 @@ def rka_workbook(
              "index_gain": gain_scaled / fw.index_denominator}  # fmt: skip
     by_opd = pd.concat([by_opd, pd.DataFrame([total])], ignore_index=True)
     result = "tercapai" if plan.feasible else "TIDAK tercapai dengan batasan ini"
-    start_provenance = provenance_label(start.provenance, start.year)
     lines = [
         ("Instansi", instansi_name),
-        ("Profil awal", f"{start.label} — asal data: {start_provenance}"),
+        ("Profil awal", start.label),
         ("Kerangka", f"{fw.name} ({fw.short_regulation})"),
         *settings.describe(fw),
         ("Hasil", result),

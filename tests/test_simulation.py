@@ -72,6 +72,8 @@ def test_ternate_2024_starts_from_its_reconstructed_profile(start, levels_frame)
     made_up = options[1]
     assert not made_up.stored and set(made_up.levels) == {1}
     assert made_up.label == "Ilustrasi: semua indikator tingkat 1"
+    official = sim.StartProfile("kota-ternate", 2024, "spbe-2020", "resmi", start.levels)
+    assert official.label == "Resmi KemenPANRB 2024"  # the year once
 
 
 def test_a_year_without_a_profile_offers_only_the_illustrative_start(levels_frame):

@@ -7,9 +7,19 @@ from datetime import datetime
 from pathlib import Path
 
 from spbe.schema import SCHEMA_VERSION
-from spbe.store import StoreError, _connect, migrate, schema_version, table_counts, transaction
+from spbe.store import (
+    DATA_TABLES,
+    StoreError,
+    _connect,
+    data_tables,
+    migrate,
+    schema_version,
+    table_counts,
+    transaction,
+)
 
-TABLES = ("instansi", "official_result", "indicator_level", "opd", "indicator_owner", "import_log")
+TABLES = DATA_TABLES
+SEQUENCES = {"import_log": "import_log_id", "scenario": "scenario_id"}  # table -> id sequence
 MANIFEST = "manifest.json"
 
 
@@ -22,7 +32,7 @@ def backup(con, directory: Path) -> dict:
     cur = con.cursor()
     cur.execute("BEGIN TRANSACTION")  # one snapshot for every table
     try:
-        for table in TABLES:
+        for table in data_tables(con):
             target = str(directory / f"{table}.parquet").replace("'", "''")
             cur.execute(f"COPY (SELECT * FROM {table}) TO '{target}' (FORMAT parquet)")
         manifest = {
@@ -41,7 +51,10 @@ def read_manifest(directory: Path) -> dict:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
         version = int(manifest["schema_version"])
-        rows = {t: int(manifest["rows"][t]) for t in TABLES}
+        rows = {t: int(n) for t, n in manifest["rows"].items()}
+        unknown = set(rows) - set(TABLES)
+        if unknown:
+            raise ValueError(f"tabel tidak dikenal: {sorted(unknown)}")
     except FileNotFoundError:
         raise StoreError(
             f"{path} tidak ditemukan: folder ini bukan cadangan Dasbor SPBE."
@@ -52,7 +65,7 @@ def read_manifest(directory: Path) -> dict:
         raise StoreError(
             f"Cadangan berskema {version}, aplikasi ini hanya sampai {SCHEMA_VERSION}."
         )
-    for table in TABLES:
+    for table in rows:
         if not (Path(directory) / f"{table}.parquet").exists():
             raise StoreError(f"Cadangan tidak lengkap: {table}.parquet tidak ada di {directory}.")
     return {"schema_version": version, "rows": rows}
@@ -70,13 +83,16 @@ def restore(directory: Path, db_path: Path) -> dict[str, int]:
     try:
         migrate(con, target=manifest["schema_version"])
         with transaction(con) as cur:
-            for table in TABLES:
+            tables = list(manifest["rows"])
+            for table in tables:
                 source = str(directory / f"{table}.parquet").replace("'", "''")
                 cur.execute(f"INSERT INTO {table} SELECT * FROM read_parquet('{source}')")
-            max_id = cur.execute("SELECT coalesce(max(id), 0) FROM import_log").fetchone()[0]
-            # advance the id sequence past the restored ids (DuckDB has no setval)
-            cur.execute("SELECT max(nextval('import_log_id')) FROM range(?)", [int(max_id)])
-            counts = {t: cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+            for table, sequence in SEQUENCES.items():
+                if table in tables:
+                    max_id = cur.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+                    # advance the sequence past the restored ids (DuckDB has no setval)
+                    cur.execute(f"SELECT max(nextval('{sequence}')) FROM range(?)", [int(max_id)])
+            counts = {t: cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
             if counts != manifest["rows"]:
                 raise StoreError(f"Jumlah baris tidak cocok dengan manifest: {counts}")
         migrate(con)

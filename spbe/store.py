@@ -241,16 +241,32 @@ def import_log(con, limit: int = 50) -> pd.DataFrame:
     )
 
 
+DATA_TABLES = (
+    "instansi",
+    "official_result",
+    "indicator_level",
+    "opd",
+    "indicator_owner",
+    "import_log",
+    "cost_table",
+    "scenario",
+)
+
+
+def data_tables(con) -> tuple[str, ...]:
+    """The data tables this database has (older schema versions lack the newer ones)."""
+    present = {
+        r[0]
+        for r in con.cursor()
+        .execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")
+        .fetchall()
+    }
+    return tuple(t for t in DATA_TABLES if t in present)
+
+
 def table_counts(con) -> dict[str, int]:
     cur = con.cursor()
-    names = (
-        "instansi",
-        "official_result",
-        "indicator_level",
-        "opd",
-        "indicator_owner",
-        "import_log",
-    )
+    names = data_tables(con)
     # one statement, so one snapshot: never the rows of an import without its log entry
     row = cur.execute("SELECT " + ", ".join(f"(SELECT count(*) FROM {n})" for n in names))
     return dict(zip(names, (int(n) for n in row.fetchone()), strict=True))

@@ -2,7 +2,10 @@ import pandas as pd
 import pytest
 
 from spbe.backup import TABLES, backup, restore
+from spbe.costs import default_costs
+from spbe.framework import load_framework
 from spbe.imports import apply_levels
+from spbe.scenarios import Scenario, save_costs, save_scenario
 from spbe.schema import SCHEMA_VERSION
 from spbe.store import StoreError, import_log, open_store
 
@@ -26,8 +29,19 @@ def test_backup_and_restore_round_trip_every_row(tmp_path):
         }
     )
     apply_levels(con, rows, actor="ana")
+    fw = load_framework("spbe-2020")
+    costs = default_costs(fw).frame.assign(**{"1→2": 12_500_000})
+    save_costs(con, "kota-ternate", fw, costs, actor="ana")
+    profile = dict.fromkeys(fw.indicator_numbers, 2)
+    save_scenario(
+        con,
+        Scenario(
+            "kota-ternate", 2024, fw.id, "Naik ke 2", "ilustrasi", profile, {**profile, 42: 3}
+        ),
+    )
     manifest = backup(con, tmp_path / "cadangan")
     assert manifest["rows"]["indicator_level"] == 1034 + 20
+    assert (manifest["rows"]["cost_table"], manifest["rows"]["scenario"]) == (47, 1)
     assert manifest["schema_version"] == SCHEMA_VERSION
     before = _dump(con)
     con.close()
@@ -41,6 +55,8 @@ def test_backup_and_restore_round_trip_every_row(tmp_path):
     # the id sequence continues after the restored log
     apply_levels(restored, rows.assign(level=3), replace=True, actor="budi")
     assert import_log(restored)["id"].tolist() == [2, 1]
+    second = Scenario("kota-ternate", 2024, fw.id, "Lagi", "ilustrasi", profile, profile)
+    assert save_scenario(restored, second) == 2
     restored.close()
 
 

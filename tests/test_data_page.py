@@ -1,4 +1,4 @@
-"""AppTest of the "Data & Impor" page (pages/data.py) from app.py, on a temp seeded database.
+"""AppTest of the "Data & Impor" page, from app.py, on a temp seeded database.
 
 The admin hash comes from env SPBE_ADMIN_PASSWORD_HASH (made with few PBKDF2 iterations so the
 tests stay fast). Since Streamlit 1.67 AppTest can set a file on st.file_uploader, so uploads are
@@ -25,7 +25,7 @@ from tests.helpers_app import (
     open_page,
 )
 
-PAGE = next(p for p in discover_pages() if p.script == "pages/data.py")
+PAGE = next(p for p in discover_pages() if p.test_id == "data")  # the Data & Impor page
 PASSWORD = "rahasia-kominfo"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

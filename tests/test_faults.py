@@ -53,7 +53,7 @@ KILL_POINTS = (
     ("commit", 0.9),
     ("commit", 1.2),
 )
-DATA_PAGE = next(p for p in discover_pages() if p.script == "pages/data.py")
+DATA_PAGE = next(p for p in discover_pages() if p.test_id == "data")  # the Data & Impor page
 
 IMPORTER = textwrap.dedent(
     """

@@ -12,19 +12,19 @@ st.set_page_config(page_title="Dasbor SPBE", page_icon=str(FAVICON), layout="wid
 
 PAGES = {
     "Dasbor": [
-        st.Page("pages/ringkasan.py", title="Ringkasan", icon=":material/home:", default=True),
-        st.Page("pages/tren.py", title="Tren", icon=":material/trending_up:"),
-        st.Page("pages/kontribusi_opd.py", title="Kontribusi OPD", icon=":material/account_tree:"),
+        st.Page("views/ringkasan.py", title="Ringkasan", icon=":material/home:", default=True),
+        st.Page("views/tren.py", title="Tren", icon=":material/trending_up:"),
+        st.Page("views/kontribusi_opd.py", title="Kontribusi OPD", icon=":material/account_tree:"),
     ],
     "Perencanaan": [
-        st.Page("pages/simulasi.py", title="Simulasi", icon=":material/calculate:"),
-        st.Page("pages/perencana.py", title="Perencana Anggaran", icon=":material/payments:"),
+        st.Page("views/simulasi.py", title="Simulasi", icon=":material/calculate:"),
+        st.Page("views/perencana.py", title="Perencana Anggaran", icon=":material/payments:"),
     ],
     "Presentasi": [
-        st.Page("pages/presentasi.py", title="Presentasi", icon=":material/slideshow:"),
+        st.Page("views/presentasi.py", title="Presentasi", icon=":material/slideshow:"),
     ],
     "Data": [
-        st.Page("pages/data.py", title="Data & Impor", icon=":material/database:"),
+        st.Page("views/data.py", title="Data & Impor", icon=":material/database:"),
     ],
 }
 

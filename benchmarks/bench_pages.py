@@ -61,7 +61,7 @@ KINDS = (("nasional", 1), ("provinsi", 38), ("kota", 93), ("kabupaten", 404), ("
 N_OPD = 24
 NO_ROUTER = (
     "AppTest ran the page without app.py (no sidebar filters): Streamlit falls back to the "
-    "pages/ directory next to app.py (rename the folder)"
+    "views/ directory next to app.py (rename the folder)"
 )
 SOURCE = "Sintetis: data buatan untuk benchmark, bukan hasil evaluasi"
 

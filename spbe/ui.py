@@ -6,7 +6,6 @@ Caching is keyed on plain values (the database path and its data version), never
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -221,10 +220,6 @@ def excel_download(label: str, data: bytes, file_name: str, key: str) -> None:
 
 def index_text(value: float) -> str:
     return format_index(value)
-
-
-def page_path(name: str) -> Path:
-    return Path(__file__).resolve().parents[1] / "pages" / name
 
 
 # -- admin role for writes (issue 7) ---------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Shared helpers for the app-level tests and benchmarks: page discovery, AppTest, a live server.
 
-The list of pages is read from ``app.py`` itself (its ``st.Page("pages/….py", title=…)`` calls), so a
+The list of pages is read from ``app.py`` itself (its ``st.Page("views/….py", title=…)`` calls), so a
 page added to the navigation is covered by every test and benchmark without editing them.
 Used by tests/test_app.py (AppTest), tests/e2e/ (headless Chromium) and benchmarks/bench_pages.py.
 """
@@ -36,7 +36,7 @@ HEADING_TIMEOUT_MS = 8_000  # from an idle app (or a clicked link) to the page h
 class PageSpec:
     """One entry of the app's navigation, as declared in app.py."""
 
-    script: str  # relative to app.py, e.g. "pages/tren.py"
+    script: str  # relative to app.py, e.g. "views/tren.py"
     title: str
     url_path: str  # "" for the default page
     default: bool

@@ -19,7 +19,7 @@ from spbe.simulation import costs_workbook
 from tests.helpers_app import build_seeded_database, clear_streamlit_caches
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
-SIMULASI, PERENCANA = "pages/simulasi.py", "pages/perencana.py"
+SIMULASI, PERENCANA = "views/simulasi.py", "views/perencana.py"
 SESSION = "sim_session"
 
 

@@ -70,8 +70,11 @@ def counter(at) -> str:
 
 
 def slide_title(at) -> list[str]:
-    """The slide's title; the other heading is the context line 'Presentasi · <instansi> <year>'."""
-    return [h for h in heading_texts(at) if not h.startswith("Presentasi · ")]
+    """The slide's title; the other heading is the context line 'Presentasi · <instansi> <year>'.
+
+    The sidebar (hidden on this page by CSS, but still drawn by app.py) is not part of the slide."""
+    sidebar = {h.value for h in at.sidebar.header}
+    return [h for h in heading_texts(at) if not h.startswith("Presentasi · ") and h not in sidebar]
 
 
 def markdown_text(at) -> str:

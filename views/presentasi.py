@@ -85,7 +85,7 @@ try:
 except ValueError as exc:
     st.title("Presentasi")
     ui.show_error(exc)
-    st.page_link("pages/ringkasan.py", label="Kembali ke dasbor", icon=":material/close:")
+    st.page_link("views/ringkasan.py", label="Kembali ke dasbor", icon=":material/close:")
     st.stop()
 written = {"instansi": story.instansi_code, "tahun": str(story.year)}
 if st.query_params.to_dict() != written:
@@ -133,7 +133,7 @@ with st.container(key="slide_nav"):
             file_name=f"{story.file_stem}.{fmt}", mime=MIME[fmt], key=f"slide_download_{fmt}",
             icon=":material/download:", on_click="ignore", width="stretch",
         )  # fmt: skip
-    leave.page_link("pages/ringkasan.py", label="Keluar", icon=":material/close:")
+    leave.page_link("views/ringkasan.py", label="Keluar", icon=":material/close:")
 if find_browser() is None:
     st.caption(
         "Chrome/Chromium tidak ditemukan di server: berkas unduhan berisi slide tanpa grafik."

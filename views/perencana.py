@@ -114,7 +114,7 @@ st.caption(f"Jumlah: {format_rupiah(plan.total_cost)}, {plan.total_steps} langka
 apply, download = st.columns(2)
 if apply.button("Terapkan ke simulasi", key="plan_apply", disabled=not plan.raises):
     st.session_state[KEY] = sim.session_from_plan(session, plan)
-    st.switch_page("pages/simulasi.py")
+    st.switch_page("views/simulasi.py")
 with download:  # the workbook is built only when someone clicks
     ui.excel_download("Unduh rencana untuk RKA (.xlsx)", lambda: sim.rka_workbook(
         plan, fw, settings, instansi_name=names[start.instansi_code], start=start,

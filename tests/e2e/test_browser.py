@@ -43,7 +43,8 @@ def _assert_healthy(page, server, what: str) -> None:
 
 
 def _nav_link_texts(page) -> list[str]:
-    return [link.inner_text() for link in page.get_by_test_id("stSidebarNavLink").all()]
+    # text_content, not inner_text: the Presentasi page hides the sidebar on purpose
+    return [link.text_content() for link in page.get_by_test_id("stSidebarNavLink").all()]
 
 
 def _assert_router_frame(page) -> None:
@@ -53,7 +54,7 @@ def _assert_router_frame(page) -> None:
     for spec in PAGES:
         assert sum(spec.title in text for text in links) == 1, f"{spec.title!r} not in {links}"
     filters = page.get_by_test_id("stSidebarUserContent").get_by_test_id("stSelectbox")
-    filters.nth(SIDEBAR_FILTERS - 1).wait_for(timeout=HEADING_TIMEOUT_MS)
+    filters.nth(SIDEBAR_FILTERS - 1).wait_for(state="attached", timeout=HEADING_TIMEOUT_MS)
     assert filters.count() >= SIDEBAR_FILTERS
 
 
@@ -71,7 +72,10 @@ def test_page_renders_offline(app_server, offline_page, screenshot_dir, spec):
 def test_every_nav_link_opens_its_page(app_server, offline_page):
     open_app_page(offline_page, app_server, HOME)
     for spec in PAGES:
-        offline_page.get_by_test_id("stSidebarNavLink").filter(has_text=spec.title).click()
+        link = offline_page.get_by_test_id("stSidebarNavLink").filter(has_text=spec.title)
+        if not link.is_visible():  # coming from the full-screen Presentasi page
+            open_app_page(offline_page, app_server, HOME, settle=False)
+        link.click()
         wait_for_page(offline_page, spec, settle=False)
         _assert_healthy(offline_page, app_server, f"via link: {spec.title}")
         assert urlsplit(offline_page.url).path.strip("/") == spec.url_path

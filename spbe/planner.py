@@ -42,7 +42,7 @@ import pandas as pd
 
 from spbe.formatting import format_index
 from spbe.framework import Framework, FrameworkError
-from spbe.scoring import index_scaled
+from spbe.scoring import index_scaled, predicate_scaled
 
 STEP_COLUMNS = ("indicator", "from_level", "to_level", "cost", "index_gain", "opd")
 _INT64_SAFE = 2**62  # exact int64 sums below this; above it the table uses Python integers
@@ -550,18 +550,9 @@ def _build_plan(
         total_cost=total_scaled / 10**problem.cost_places,
         index_before=problem.before_scaled / denominator,
         index_after=after_scaled / denominator,
-        predicate_before=_predicate_scaled(problem.before_scaled, fw),
-        predicate_after=_predicate_scaled(after_scaled, fw),
+        predicate_before=predicate_scaled(problem.before_scaled, fw),
+        predicate_after=predicate_scaled(after_scaled, fw),
         feasible=feasible,
         target=target,
         budget=budget,
     )
-
-
-def _predicate_scaled(scaled: int, fw: Framework) -> str:
-    """The band of an exact scaled index (lower bound inclusive, no floating point)."""
-    name = fw.bands[0].name
-    for band, lower in zip(fw.bands, fw.band_lowers_scaled()):
-        if scaled >= lower:
-            name = band.name
-    return name

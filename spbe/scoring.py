@@ -115,6 +115,12 @@ def next_band(value: float, framework: Framework) -> tuple[Band, float] | None:
     return upper, float(upper.lower) - float(value)
 
 
+def predicate_scaled(scaled: int, framework: Framework) -> str:
+    """The band of an exact integer-scaled index (``index_scaled``): no floating point at all."""
+    pos = int(np.searchsorted(_tables(framework).band_lowers, int(scaled), side="right")) - 1
+    return framework.bands[max(pos, 0)].name
+
+
 def _predicates_scaled(totals: np.ndarray, tables: _Tables) -> np.ndarray:
     pos = np.searchsorted(tables.band_lowers, totals, side="right") - 1
     return tables.band_names[np.clip(pos, 0, None)]

@@ -33,7 +33,7 @@ from spbe.provenance import provenance_label
 from spbe.query_state import ScenarioState
 from spbe.scenarios import InstansiCosts, Scenario, costs_snapshot
 from spbe.schema import PROVENANCES
-from spbe.scoring import index_scaled, score_profile
+from spbe.scoring import index_scaled, predicate_scaled, score_profile
 from spbe.uploads import UploadError, check_xlsx
 
 COST_SHEET = "Biaya"
@@ -230,20 +230,12 @@ def live_figures(before: Mapping[int, int], after: Mapping[int, int], fw: Framew
     return LiveFigures(
         index_before=scaled_before / denominator,
         index_after=scaled_after / denominator,
-        predicate_before=_band_name(scaled_before, fw),
-        predicate_after=_band_name(scaled_after, fw),
+        predicate_before=predicate_scaled(scaled_before, fw),
+        predicate_after=predicate_scaled(scaled_after, fw),
         next_band=next_name,
         gap=gap,
         groups=groups,
     )
-
-
-def _band_name(scaled: int, fw: Framework) -> str:
-    name = fw.bands[0].name
-    for band, lower in zip(fw.bands, fw.band_lowers_scaled()):
-        if scaled >= lower:
-            name = band.name
-    return name
 
 
 def level_steps(

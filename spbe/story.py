@@ -49,7 +49,7 @@ from spbe.insights import Kpi, summary_kpi
 from spbe.planner import Plan, cheapest_plan
 from spbe.provenance import provenance_caption, provenance_label
 from spbe.published import NATIONAL, REGIONAL_KINDS, is_final, is_present, result_row
-from spbe.scoring import index_scaled
+from spbe.scoring import index_scaled, predicate_scaled
 
 PROFILE_PREFERENCE = ("resmi", "rekonstruksi", "mandiri", "ilustrasi")
 SLIDE_KEYS = ("judul", "tren", "domain", "selisih", "opd", "peta-jalan")
@@ -194,17 +194,10 @@ def roadmap(plan: Plan, levels: Mapping[int, int], framework: Framework, start_y
                 "indicators": number_ranges(part["indicator"]),
                 "cost": float(part["cost"].sum()),
                 "index": scaled / framework.index_denominator,
-                "predicate": band_name(scaled, framework),
+                "predicate": predicate_scaled(scaled, framework),
             }
         )
     return pd.DataFrame(rows)
-
-
-def band_name(scaled: int, framework: Framework) -> str:
-    """The band of an integer-scaled index (``spbe.scoring.index_scaled``): exact, no floats."""
-    lowers = framework.band_lowers_scaled()
-    position = max(k for k, lower in enumerate(lowers) if lower <= scaled or k == 0)
-    return framework.bands[position].name
 
 
 def number_ranges(numbers: Sequence[int]) -> str:

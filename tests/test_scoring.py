@@ -11,6 +11,7 @@ from spbe.scoring import (
     index_value,
     next_band,
     predicate,
+    predicate_scaled,
     score,
     score_profile,
 )
@@ -329,3 +330,12 @@ def test_rows_without_instansi_or_year_are_refused(spbe2020):
 def test_empty_frame_scores_to_no_rows(spbe2020):
     empty = long_frame({}).astype({"indicator": "int64", "level": "int64"})
     assert score(empty, spbe2020).empty
+
+
+def test_predicate_scaled_is_exact_on_the_scaled_axis(spbe2020):
+    per_point = spbe2020.index_denominator
+    assert predicate_scaled(260 * per_point // 100, spbe2020) == "Baik"  # exactly 2,60
+    assert predicate_scaled(260 * per_point // 100 - 1, spbe2020) == "Cukup"
+    assert predicate_scaled(180 * per_point // 100, spbe2020) == "Cukup"
+    assert predicate_scaled(0, spbe2020) == "Kurang"
+    assert predicate_scaled(5 * per_point, spbe2020) == "Memuaskan"

@@ -12,7 +12,6 @@ from spbe import store
 from spbe.planner import STEP_COLUMNS, Plan
 from spbe.story import (
     SLIDE_KEYS,
-    band_name,
     build_story,
     indonesian_date,
     link_choice,
@@ -211,15 +210,6 @@ def test_roadmap_spreads_cumulative_steps_over_years(spbe2020):
     # 1 + 2,75/100 + 3/100 = 1,0575; then + 3/100 = 1,0875
     assert list(table["index"]) == [1.0575, 1.0875]
     assert list(table["predicate"]) == ["Kurang", "Kurang"]
-
-
-def test_band_name_is_exact_on_the_scaled_axis(spbe2020):
-    per_point = spbe2020.index_denominator
-    assert band_name(260 * per_point // 100, spbe2020) == "Baik"  # exactly 2,60
-    assert band_name(260 * per_point // 100 - 1, spbe2020) == "Cukup"
-    assert band_name(180 * per_point // 100, spbe2020) == "Cukup"
-    assert band_name(0, spbe2020) == "Kurang"
-    assert band_name(5 * per_point, spbe2020) == "Memuaskan"
 
 
 def test_number_ranges_and_dates():

@@ -290,3 +290,47 @@ def admin_login() -> str | None:
             st.session_state[KEY_ADMIN] = (name or "admin").strip()[:60]
             st.rerun()
     return None
+
+
+# -- the shared start of the planning pages (Simulasi, Perencana Anggaran) ---------------------------
+
+SIM_SESSION_KEY, SIM_URL_KEY = "sim_session", "sim_url_written"
+
+
+@dataclass(frozen=True)
+class PlanningStart:
+    session: object  # spbe.simulation session
+    link: object  # spbe.query_state link state (its .state may carry page settings)
+    options: tuple
+    origin: tuple[str, int]
+    names: dict
+
+
+def planning_start(title: str) -> PlanningStart:
+    """Title, starting-profile options, an opened link and the session both planning pages share.
+
+    Stops the page with a clear message when the instansi has nothing to start from.
+    """
+    from spbe import query_state
+    from spbe import simulation as sim
+
+    chosen = filters()
+    origin = (chosen.instansi, chosen.year)
+    table = instansi()
+    names = dict(zip(table["code"], table["name"], strict=True))
+    st.title(title)
+    try:
+        options = sim.start_options(levels(chosen.instansi), chosen.instansi, chosen.year)
+    except ValueError as exc:
+        show_error(exc)
+        st.stop()
+    link = query_state.link_state(
+        st.query_params.to_dict(), st.session_state.get(SIM_URL_KEY), names
+    )
+    session, notes = sim.resolve_session(
+        st.session_state.get(SIM_SESSION_KEY), origin, options, link.state, levels
+    )
+    st.session_state[SIM_SESSION_KEY] = session
+    for message in (*link.messages, *notes):
+        st.warning(message)
+    return PlanningStart(session, link, tuple(options), origin, names)

@@ -11,24 +11,16 @@ from spbe.charts_detail import gauge_figure
 from spbe.charts_plan import plan_opd_figure
 from spbe.formatting import format_delta, format_index, format_rupiah
 
-KEY, URL_KEY = "sim_session", "sim_url_written"
-filters = st.session_state["filters"]
-origin = (filters.instansi, filters.year)
+KEY, URL_KEY = ui.SIM_SESSION_KEY, ui.SIM_URL_KEY
 con = ui.connection().con
-names = dict(zip(ui.instansi()["code"], ui.instansi()["name"]))
-st.title("Perencana Anggaran")
-try:
-    options = sim.start_options(ui.levels(filters.instansi), filters.instansi, filters.year)
-except ValueError as exc:
-    ui.show_error(exc)
-    st.stop()
-link = query_state.link_state(st.query_params.to_dict(), st.session_state.get(URL_KEY), names)
-session, notes = sim.resolve_session(
-    st.session_state.get(KEY), origin, options, link.state, ui.levels
+begin = ui.planning_start("Perencana Anggaran")
+session, link, options, origin, names = (
+    begin.session,
+    begin.link,
+    begin.options,
+    begin.origin,
+    begin.names,
 )
-st.session_state[KEY] = session
-for message in (*link.messages, *notes):
-    st.warning(message)
 start, fw = session.start, session.start.framework
 if link.state is not None and (linked := sim.settings_of(link.state)) is not None:
     st.session_state.update(sim.settings_widgets(linked, fw))

@@ -9,24 +9,16 @@ from spbe.charts_plan import scenario_groups_figure, sensitivity_figure
 from spbe.formatting import format_delta, format_index, format_rupiah
 from spbe.framework import load_framework
 
-KEY, URL_KEY, VERSION_KEY = "sim_session", "sim_url_written", "sim_widgets_version"
-filters = st.session_state["filters"]
-origin = (filters.instansi, filters.year)
+KEY, URL_KEY, VERSION_KEY = ui.SIM_SESSION_KEY, ui.SIM_URL_KEY, "sim_widgets_version"
 con = ui.connection().con
-names = dict(zip(ui.instansi()["code"], ui.instansi()["name"]))
-st.title("Simulasi")
-try:
-    options = sim.start_options(ui.levels(filters.instansi), filters.instansi, filters.year)
-except ValueError as exc:
-    ui.show_error(exc)
-    st.stop()
-link = query_state.link_state(st.query_params.to_dict(), st.session_state.get(URL_KEY), names)
-session, notes = sim.resolve_session(
-    st.session_state.get(KEY), origin, options, link.state, ui.levels
+begin = ui.planning_start("Simulasi")
+session, link, options, origin, names = (
+    begin.session,
+    begin.link,
+    begin.options,
+    begin.origin,
+    begin.names,
 )
-st.session_state[KEY] = session
-for message in (*link.messages, *notes):
-    st.warning(message)
 
 
 def restart(chosen: int) -> None:
@@ -35,8 +27,8 @@ def restart(chosen: int) -> None:
 
 start, fw = session.start, session.start.framework
 if not any(o.stored for o in options):
-    st.info(f"Belum ada profil tingkat indikator tersimpan untuk {filters.instansi_name} "
-            f"{filters.year}. Pilihan yang ada: profil Ilustrasi (semua indikator tingkat "
+    st.info(f"Belum ada profil tingkat indikator tersimpan untuk {names[origin[0]]} "
+            f"{origin[1]}. Pilihan yang ada: profil Ilustrasi (semua indikator tingkat "
             f"{fw.min_level}) — bukan nilai sebenarnya.")  # fmt: skip
 left, right = st.columns([3, 1], vertical_alignment="bottom")
 chosen = left.selectbox(

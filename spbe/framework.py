@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import cached_property
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parents[1] / "data" / "frameworks"

@@ -77,6 +77,14 @@ window.__runs = 0;
   }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
 })();
 """
+NEXT_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+BOTH_COUNTS_SHOWN = f"""
+() => {{
+  const labels = [...document.querySelectorAll('[data-testid="stMetricLabel"]')]
+      .map(e => e.innerText.trim());
+  return labels.includes({LEVELS_LABEL!r}) && labels.includes({LOG_LABEL!r});
+}}
+"""
 READ_PAGE = """
 () => {
   const metrics = {};
@@ -116,6 +124,7 @@ class LoadReport:
     admin_steps: list[tuple[float, str]] = field(default_factory=list)
     stored: tuple[int, int] | None = None  # counts in the file after the server stopped
     think_s: float = 0.0
+    server_cpu_s: float = math.nan  # CPU time the Streamlit process used while driven
 
     @property
     def rows_lost(self) -> int | None:
@@ -162,7 +171,8 @@ class LoadReport:
             f"{self.import_ms / 1000:.1f} s ({self.import_message}); sessions that saw before/after: "
             f"{self.sessions_seeing(self.before)}/{self.sessions_seeing(self.after)}; torn reads: "
             f"{len(self.torn())}; back to before: {len(self.regressions())}; "
-            f"errors shown: {len(self.problems)}; rows lost: {self.rows_lost}"
+            f"errors shown: {len(self.problems)}; rows lost: {self.rows_lost}; server CPU "
+            f"{self.server_cpu_s:.0f} s for {len(self.observations)} page runs + the import"
         )
 
 
@@ -198,7 +208,7 @@ async def _open(page, url: str, opening: asyncio.Semaphore) -> None:
     """
     async with opening:
         await page.goto(url, timeout=RUN_TIMEOUT_MS)
-        await page.get_by_test_id("stMetric").first.wait_for(timeout=RUN_TIMEOUT_MS)
+        await page.wait_for_function(BOTH_COUNTS_SHOWN, timeout=RUN_TIMEOUT_MS)
         await page.wait_for_selector(IDLE_APP, timeout=RUN_TIMEOUT_MS)
 
 
@@ -244,6 +254,8 @@ async def _viewer(
 
 
 async def _observe(page, report, session, rerun, clock, seconds) -> None:
+    # the run has ended; let the browser paint what it received before reading it
+    await page.evaluate(NEXT_FRAMES)
     seen = await page.evaluate(READ_PAGE)
     report.problems += [f"session {session} rerun {rerun}: {p}" for p in seen["problems"]]
     metrics = seen["metrics"]
@@ -332,6 +344,15 @@ async def _drive(url: str, sessions: int, reruns: int, workbook: bytes, report, 
             await browser.close()
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc); NaN elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return math.nan
+
+
 def run_load(
     workdir: Path,
     sessions: int,
@@ -365,7 +386,9 @@ def run_load(
     os.environ[HASH_ENV] = hash_password(ADMIN_PASSWORD, iterations=1000)
     try:
         with streamlit_server(db, workdir / "streamlit.log") as server:
+            cpu_before = _cpu_seconds(server.process.pid)
             asyncio.run(_drive(server.page_url(page), sessions, reruns, workbook, report, budget_s))
+            report.server_cpu_s = _cpu_seconds(server.process.pid) - cpu_before
             log_tail = server.log_tail()
     finally:
         if previous is None:

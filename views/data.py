@@ -45,7 +45,7 @@ TABLE_NAMES = {
     "official_result": "Hasil resmi",
     "indicator_level": "Tingkat indikator",
     "opd": "OPD",
-    "indicator_owner": "Pemetaan indikator–OPD",
+    "indicator_owner": "Pemetaan OPD",
     "import_log": "Riwayat impor",
 }
 

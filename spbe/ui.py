@@ -5,6 +5,7 @@ Caching is keyed on plain values (the database path and its data version), never
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import pandas as pd
@@ -27,6 +28,10 @@ class Connection:
     con: object
     path: str
     fallback_reason: str | None = None
+    opened_at: float = 0.0
+
+
+RETRY_AFTER_S = 30.0  # how long the read-only fallback is used before the real file is tried again
 
 
 @st.cache_resource(show_spinner=False)
@@ -35,7 +40,8 @@ def _connect(db_path: str) -> Connection:
         return Connection(store.open_store(db_path), db_path)
     except store.StoreError as exc:
         # Viewing must keep working: a fresh in-memory copy built from the seed files.
-        return Connection(store.open_store(":memory:"), ":memory:", str(exc))
+        fallback = store.open_store(":memory:")
+        return Connection(fallback, ":memory:", str(exc), time.monotonic())
 
 
 def db_path() -> str:
@@ -43,7 +49,11 @@ def db_path() -> str:
 
 
 def connection() -> Connection:
-    return _connect(db_path())
+    current = _connect(db_path())
+    if current.fallback_reason and time.monotonic() - current.opened_at > RETRY_AFTER_S:
+        _connect.clear()  # the lock may be gone: try the real database again
+        current = _connect(db_path())
+    return current
 
 
 def data_version() -> int:

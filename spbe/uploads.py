@@ -16,6 +16,7 @@ MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 200
 MAX_ROWS = 200_000
 MAX_COLUMNS = 50
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and encrypted workbooks
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:?([A-Z]+)?(\d+)?"')
 
 
@@ -50,6 +51,11 @@ def check_xlsx(
         )
     if file_name.lower().endswith((".xlsm", ".xlsb", ".xls")):
         raise UploadError(f"{file_name}: hanya berkas .xlsx yang diterima (tanpa makro).")
+    if data.startswith(_OLE_SIGNATURE):
+        raise UploadError(
+            f"{file_name}: berkas Excel lama (.xls) atau berkas yang dilindungi kata sandi; "
+            "buka di Excel lalu simpan ulang sebagai .xlsx tanpa kata sandi."
+        )
     if not data.startswith(b"PK\x03\x04"):
         raise UploadError(
             f"{file_name}: bukan berkas Excel .xlsx yang sah (mungkin CSV atau berkas lain yang diganti namanya)."

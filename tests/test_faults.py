@@ -298,3 +298,29 @@ def test_the_dashboard_reads_a_seed_copy_when_the_database_is_corrupt(tmp_path, 
     app_env.setenv(store.DB_ENV, str(corrupt))
     _assert_read_only_dashboard(new_app_test(), seeded)
     assert corrupt.read_bytes() == original
+
+
+def test_the_dashboard_returns_to_the_real_database_once_the_lock_is_gone(
+    seeded, tmp_path, app_env
+):
+    from spbe import ui
+
+    db = _copy(seeded, tmp_path / "sebentar.duckdb")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(db)], cwd=ROOT, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    app_env.setenv(store.DB_ENV, str(db))
+    try:
+        _wait_for(holder, "HOLDING", timeout=60)
+        at = new_app_test()
+        at.run()
+        assert any("Mode baca saja" in w.value for w in at.sidebar.warning)
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    app_env.setattr(ui, "RETRY_AFTER_S", 0.0)  # no need to wait 30 s in a test
+    at = new_app_test()
+    at.run()
+    assert not at.exception, exception_texts(at)
+    assert not any("Mode baca saja" in w.value for w in at.sidebar.warning)

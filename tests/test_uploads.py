@@ -92,3 +92,9 @@ def test_a_sheet_declaring_a_huge_range_is_refused():
     )
     with pytest.raises(UploadError, match="terlalu besar"):
         check_xlsx(data, "besar.xlsx")
+
+
+def test_old_xls_or_password_protected_files_get_their_own_message():
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
+    with pytest.raises(UploadError, match="berkas Excel lama .*kata sandi"):
+        check_xlsx(ole, "nilai.xlsx")

@@ -118,7 +118,7 @@ CORPUS: tuple[BadCase, ...] = (
         "xls-lama-atau-terenkripsi.xlsx",
         "format .xls lama / .xlsx berkata sandi (wadah OLE)",
         REJECTED,
-        "bukan berkas Excel .xlsx yang sah",
+        "berkas Excel lama (.xls) atau berkas yang dilindungi kata sandi",
         None,
         lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
     ),

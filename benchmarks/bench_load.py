@@ -29,6 +29,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -353,6 +354,24 @@ def _cpu_seconds(pid: int) -> float:
         return math.nan
 
 
+def _run_in_own_thread(coroutine) -> None:
+    """asyncio.run in a fresh thread: the caller's thread may already run an event loop (e.g. a
+    session-wide sync Playwright fixture of the browser tests in the same pytest run)."""
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(coroutine)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=target, name="load-driver")
+    worker.start()
+    worker.join()
+    if failure:
+        raise failure[0]
+
+
 def run_load(
     workdir: Path,
     sessions: int,
@@ -387,7 +406,9 @@ def run_load(
     try:
         with streamlit_server(db, workdir / "streamlit.log") as server:
             cpu_before = _cpu_seconds(server.process.pid)
-            asyncio.run(_drive(server.page_url(page), sessions, reruns, workbook, report, budget_s))
+            _run_in_own_thread(
+                _drive(server.page_url(page), sessions, reruns, workbook, report, budget_s)
+            )
             report.server_cpu_s = _cpu_seconds(server.process.pid) - cpu_before
             log_tail = server.log_tail()
     finally:

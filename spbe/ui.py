@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -307,8 +308,7 @@ def admin_login() -> str | None:
 SIM_SESSION_KEY, SIM_URL_KEY = "sim_session", "sim_url_written"
 
 
-@dataclass(frozen=True)
-class PlanningStart:
+class PlanningStart(NamedTuple):
     session: object  # spbe.simulation session
     link: object  # spbe.query_state link state (its .state may carry page settings)
     options: tuple

@@ -6,18 +6,7 @@ import pytest
 
 from spbe.cli import main
 from tests.conftest import ROOT
-
-
-def run(*args):
-    """Run the CLI as users do, in a subprocess: exit code, stdout, stderr."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "spbe", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    return proc.returncode, proc.stdout, proc.stderr
+from tests.helpers_cli import run
 
 
 def test_init_creates_then_reports_an_existing_database(tmp_path):
@@ -123,7 +112,8 @@ def test_template_import_export_round_trip(tmp_path):
     assert "Nilai Indikator" in openpyxl.load_workbook(tmp_path / "templat.xlsx").sheetnames
 
     rows = [
-        ("Kota Ternate", 2025, n, 3, "mandiri", "+62 812 (kontak) @budi" if n == 1 else None) for n in range(1, 48)
+        ("Kota Ternate", 2025, n, 3, "mandiri", "+62 812 (kontak) @budi" if n == 1 else None)
+        for n in range(1, 48)
     ]
     book = _levels_workbook(tmp_path / "mandiri-2025.xlsx", rows)
     code, out, err = run("import", "--db", db, book)
@@ -151,7 +141,9 @@ def test_template_import_export_round_trip(tmp_path):
     ]
     # user text stays text, and the exported workbook imports back as a no-op
     levels_sheet = exported["Nilai Indikator"]
-    cells = [c for row in levels_sheet.iter_rows() for c in row if c.value == "+62 812 (kontak) @budi"]
+    cells = [
+        c for row in levels_sheet.iter_rows() for c in row if c.value == "+62 812 (kontak) @budi"
+    ]
     assert cells and all(c.data_type == "s" for c in cells)
     code, out, err = run("import", "--db", db, tmp_path / "ekspor.xlsx")
     assert code == 0, err

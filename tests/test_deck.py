@@ -7,8 +7,6 @@ the reason, and the deck without charts is tested on its own.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date
 from io import BytesIO
 
@@ -28,8 +26,8 @@ from spbe.deck import (
     write_deck,
 )
 from spbe.story import build_story
-from tests.conftest import ROOT
 from tests.helpers_app import build_seeded_database
+from tests.helpers_cli import run as run_cli
 
 needs_browser = pytest.mark.skipif(
     find_browser() is None, reason="Chrome/Chromium not found (apt-get install chromium)"
@@ -158,14 +156,7 @@ def test_file_names_and_formats_are_checked(story, tmp_path):
 
 
 def run(*args):
-    proc = subprocess.run(
-        [sys.executable, "-m", "spbe", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    return proc.returncode, proc.stdout, proc.stderr
+    return run_cli(*args, timeout=180)
 
 
 @needs_browser

@@ -13,14 +13,7 @@ from spbe.formatting import format_delta, format_index, format_rupiah
 
 KEY, URL_KEY = ui.SIM_SESSION_KEY, ui.SIM_URL_KEY
 con = ui.connection().con
-begin = ui.planning_start("Perencana Anggaran")
-session, link, options, origin, names = (
-    begin.session,
-    begin.link,
-    begin.options,
-    begin.origin,
-    begin.names,
-)
+session, link, options, origin, names = ui.planning_start("Perencana Anggaran")
 start, fw = session.start, session.start.framework
 if link.state is not None and (linked := sim.settings_of(link.state)) is not None:
     st.session_state.update(sim.settings_widgets(linked, fw))

@@ -11,14 +11,7 @@ from spbe.framework import load_framework
 
 KEY, URL_KEY, VERSION_KEY = ui.SIM_SESSION_KEY, ui.SIM_URL_KEY, "sim_widgets_version"
 con = ui.connection().con
-begin = ui.planning_start("Simulasi")
-session, link, options, origin, names = (
-    begin.session,
-    begin.link,
-    begin.options,
-    begin.origin,
-    begin.names,
-)
+session, link, options, origin, names = ui.planning_start("Simulasi")
 
 
 def restart(chosen: int) -> None:

@@ -97,6 +97,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_score(args) -> int:
+    from spbe.instansi import find_code
     from spbe.recompute import recompute_beside_official
     from spbe.store import instansi_lookup, open_store
 
@@ -104,7 +105,7 @@ def cmd_score(args) -> int:
     try:
         code = None
         if args.instansi:
-            code = instansi_lookup(con).get(" ".join(args.instansi.split()).casefold())
+            code = find_code(instansi_lookup(con), args.instansi)
             if code is None:
                 raise Refused(f"Instansi '{args.instansi}' tidak dikenal.")
         table = recompute_beside_official(con, instansi_code=code, year=args.year)
@@ -128,6 +129,7 @@ def cmd_deck(args) -> int:
 
     from spbe import store
     from spbe.deck import DeckError, deck_format, write_deck
+    from spbe.instansi import find_code
     from spbe.story import build_story
 
     try:
@@ -136,15 +138,10 @@ def cmd_deck(args) -> int:
         raise Refused(str(exc)) from None
     con = store.open_store(args.db)
     try:
-        code = store.instansi_lookup(con).get(" ".join(args.instansi.split()).casefold())
+        code = find_code(store.instansi_lookup(con), args.instansi)
         if code is None:
             raise Refused(f"Instansi '{args.instansi}' tidak dikenal.")
-        frames = (
-            store.official_results(con),
-            store.indicator_levels(con, code),
-            store.opd_table(con, code),
-            store.owner_table(con, code),
-        )
+        frames = store.story_frames(con, code)
     finally:
         con.close()
     try:

@@ -62,7 +62,7 @@ from spbe.framework import (
     list_frameworks,
     load_framework,
 )
-from spbe.instansi import instansi_code
+from spbe.instansi import instansi_code, spelling_key, spelling_lookup
 from spbe.schema import PROVENANCES
 
 __all__ = [
@@ -242,17 +242,8 @@ class LevelsUpload:
 # -- reading ------------------------------------------------------------------------------------
 
 
-def _normalise(text: object) -> str:
-    return " ".join(str(text).split()).casefold()
-
-
-def build_instansi_lookup(instansi: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """``{spelling: code}`` from ``(code, name)`` pairs: each code and each name maps to the code."""
-    lookup: dict[str, str] = {}
-    for code, name in instansi:
-        lookup[code] = code
-        lookup[name] = code
-    return lookup
+_normalise = spelling_key
+build_instansi_lookup = spelling_lookup  # (code, name) pairs -> {spelling: code}
 
 
 class _InstansiResolver:

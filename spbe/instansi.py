@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 
 KINDS = ("nasional", "pusat", "provinsi", "kabupaten", "kota")
 _PREFIXES = (("provinsi ", "prov-"), ("kab. ", "kab-"), ("kabupaten ", "kab-"), ("kota ", "kota-"))
@@ -35,3 +36,26 @@ def kind_of(name: str) -> str:
     if lowered.startswith("kota "):
         return "kota"
     return "pusat"
+
+
+def spelling_key(text: object) -> str:
+    """How a typed instansi (or header) is compared: spacing folded, case ignored."""
+    return " ".join(str(text).split()).casefold()
+
+
+def spelling_lookup(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """``{spelling: code}`` from ``(code, name)`` pairs: each code and each name -> the code.
+
+    Every spelling is kept as written (for "maksud Anda …" hints) and as its ``spelling_key``.
+    """
+    lookup: dict[str, str] = {}
+    for code, name in pairs:
+        for spelling in (str(name), str(code)):
+            lookup[spelling] = str(code)
+            lookup.setdefault(spelling_key(spelling), str(code))
+    return lookup
+
+
+def find_code(lookup: Mapping[str, str], typed: object) -> str | None:
+    """The code a user meant by a code or a name (see ``spelling_lookup``), or None."""
+    return lookup.get(spelling_key(typed))

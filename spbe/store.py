@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from spbe.instansi import spelling_lookup
 from spbe.schema import MIGRATIONS, SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,12 +143,7 @@ def instansi_table(con) -> pd.DataFrame:
 
 def instansi_lookup(con) -> dict[str, str]:
     """Every accepted spelling (code and name, casefolded) -> code."""
-    rows = con.cursor().execute("SELECT code, name FROM instansi").fetchall()
-    lookup: dict[str, str] = {}
-    for code, name in rows:
-        lookup[code.casefold()] = code
-        lookup[" ".join(name.split()).casefold()] = code
-    return lookup
+    return spelling_lookup(con.cursor().execute("SELECT code, name FROM instansi").fetchall())
 
 
 def official_results(con, instansi_codes: list[str] | None = None) -> pd.DataFrame:
@@ -203,6 +199,16 @@ def level_profiles(con, instansi_code: str | None = None) -> pd.DataFrame:
             FROM indicator_level {where}
             GROUP BY ALL ORDER BY instansi_code, year, provenance""",
         params,
+    )
+
+
+def story_frames(con, instansi_code: str) -> tuple[pd.DataFrame, ...]:
+    """What spbe.story.build_story reads: official results, and the instansi's levels, OPDs, owners."""
+    return (
+        official_results(con),
+        indicator_levels(con, instansi_code),
+        opd_table(con, instansi_code),
+        owner_table(con, instansi_code),
     )
 
 

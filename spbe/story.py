@@ -46,6 +46,7 @@ from spbe.costs import CostTable, default_costs
 from spbe.formatting import format_delta, format_index, format_rupiah
 from spbe.framework import Framework, load_framework
 from spbe.insights import Kpi, summary_kpi
+from spbe.instansi import find_code, spelling_lookup
 from spbe.planner import Plan, cheapest_plan
 from spbe.provenance import provenance_caption, provenance_label
 from spbe.published import NATIONAL, REGIONAL_KINDS, is_final, is_present, result_row
@@ -674,12 +675,8 @@ def link_choice(params: Mapping[str, object], instansi: pd.DataFrame):
     wanted, year_text = _last_value(params.get("instansi")), _last_value(params.get("tahun"))
     code = None
     if wanted is not None:
-        lookup = {str(c).casefold(): str(c) for c in instansi["code"]}
-        lookup |= {
-            " ".join(str(n).split()).casefold(): str(c)
-            for c, n in zip(instansi["code"], instansi["name"])
-        }
-        code = lookup.get(" ".join(wanted.split()).casefold())
+        lookup = spelling_lookup(zip(instansi["code"], instansi["name"], strict=True))
+        code = find_code(lookup, wanted)
         if code is None:
             messages.append(
                 f"Instansi '{wanted[:80]}' pada tautan tidak dikenal; memakai pilihan sidebar."

@@ -44,12 +44,7 @@ def story(seeded):
     con = store.open_read_only(seeded)
     try:
         code = "kota-ternate"
-        frames = (
-            store.official_results(con),
-            store.indicator_levels(con, code),
-            store.opd_table(con, code),
-            store.owner_table(con, code),
-        )
+        frames = store.story_frames(con, code)
     finally:
         con.close()
     return build_story(*frames, code, 2024, made_on=date(2026, 11, 23))

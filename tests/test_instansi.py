@@ -33,3 +33,16 @@ def test_every_published_name_gets_a_unique_code_per_year_and_kind_matches():
 def test_empty_name_is_refused():
     with pytest.raises(ValueError, match="tidak valid"):
         instansi_code(" -- ")
+
+
+def test_typed_names_and_codes_find_their_instansi():
+    from spbe.instansi import find_code, spelling_key, spelling_lookup
+
+    lookup = spelling_lookup(
+        [("kota-ternate", "Kota Ternate"), ("prov-maluku-utara", "Provinsi Maluku Utara")]
+    )
+    assert find_code(lookup, "  kota   TERNATE ") == "kota-ternate"
+    assert find_code(lookup, "PROV-maluku-utara") == "prov-maluku-utara"
+    assert find_code(lookup, "Kota Tidore") is None
+    assert lookup["Kota Ternate"] == "kota-ternate"  # the written spelling is kept for hints
+    assert spelling_key(" Kab.  Luwu ") == "kab. luwu"

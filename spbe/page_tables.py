@@ -80,3 +80,30 @@ def indicator_display(rows: pd.DataFrame) -> pd.DataFrame:
             "Pendukung": rows["support_opd"],
         }
     )
+
+
+def official_display(official: pd.DataFrame) -> pd.DataFrame:
+    """Published results with their provenance and source (the Data & Impor page)."""
+    from spbe.provenance import provenance_label
+
+    return pd.DataFrame(
+        {
+            "Instansi": official["instansi_name"],
+            "Tahun": official["year"],
+            "Indeks": official["index_value"].map(format_index),
+            "Predikat": official["predicate"],
+            "Asal": [
+                provenance_label(s, y)
+                for s, y in zip(official["status"], official["year"], strict=True)
+            ],
+            "Sumber": official["source"],
+            "Catatan": official["note"],
+        }
+    )
+
+
+def problems_display(problems) -> pd.DataFrame:
+    """Workbook problems (spbe.excel.WorkbookProblem) as sheet / row / column / rule."""
+    rows = [(p.sheet or "–", p.row, p.column or "–", p.rule) for p in problems]
+    frame = pd.DataFrame(rows, columns=["Sheet", "Baris", "Kolom", "Aturan"])
+    return frame.astype({"Baris": "Int64"})

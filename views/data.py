@@ -7,13 +7,13 @@ all-or-nothing path as the CLI (spbe.workbook_import).
 import hashlib
 import io
 
-import pandas as pd
 import streamlit as st
 
 from spbe import ui
 from spbe.excel import write_template
 from spbe.framework import list_frameworks, load_framework
 from spbe.imports import ImportRefused
+from spbe.page_tables import official_display, problems_display
 from spbe.provenance import provenance_kind, provenance_label
 from spbe.store import StoreError
 from spbe.uploads import MAX_UPLOAD_BYTES
@@ -61,9 +61,7 @@ def template_bytes() -> bytes:
 def show_rejection(exc: WorkbookRejected) -> None:
     st.error(str(exc).splitlines()[0] if exc.problems else str(exc))
     if exc.problems:
-        rows = [(p.sheet or "–", p.row, p.column or "–", p.rule) for p in exc.problems]
-        frame = pd.DataFrame(rows, columns=["Sheet", "Baris", "Kolom", "Aturan"])
-        st.dataframe(frame.astype({"Baris": "Int64"}), hide_index=True, key="data_problems")
+        st.dataframe(problems_display(exc.problems), hide_index=True, key="data_problems")
 
 
 def run_import(data: bytes, name: str, actor: str, replace: bool) -> None:
@@ -150,18 +148,4 @@ official = ui.official()
 kinds = official["status"].map(provenance_kind)
 for kind, n in kinds.value_counts().items():
     ui.badge(f"{provenance_label(kind)}: {n} hasil", kind)
-st.dataframe(
-    pd.DataFrame(
-        {
-            "Instansi": official["instansi_name"],
-            "Tahun": official["year"],
-            "Indeks": official["index_value"].map(ui.index_text),
-            "Predikat": official["predicate"],
-            "Asal": [provenance_label(s, y) for s, y in zip(official["status"], official["year"])],
-            "Sumber": official["source"],
-            "Catatan": official["note"],
-        }
-    ),
-    hide_index=True,
-    key="data_official",
-)
+st.dataframe(official_display(official), hide_index=True, key="data_official")

@@ -34,9 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from spbe import store, ui  # noqa: E402
-from spbe.framework import load_framework  # noqa: E402
-from spbe.scoring import score  # noqa: E402
-from spbe.seed import RECONSTRUCTED_PROVINCE as HOME_PROVINCE  # noqa: E402
+from spbe.core.framework import load_framework  # noqa: E402
+from spbe.core.scoring import score  # noqa: E402
+from spbe.store.seed import RECONSTRUCTED_PROVINCE as HOME_PROVINCE  # noqa: E402
 from tests.helpers_app import (  # noqa: E402
     PageSpec,
     browser_unavailable_reason,

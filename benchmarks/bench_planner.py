@@ -26,10 +26,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from spbe.formatting import format_index, format_rupiah  # noqa: E402
-from spbe.framework import load_framework  # noqa: E402
-from spbe.planner import best_plan_within_budget, cheapest_plan  # noqa: E402
-from spbe.scoring import index_scaled  # noqa: E402
+from spbe.core.formatting import format_index, format_rupiah  # noqa: E402
+from spbe.core.framework import load_framework  # noqa: E402
+from spbe.core.planner import best_plan_within_budget, cheapest_plan  # noqa: E402
+from spbe.core.scoring import index_scaled  # noqa: E402
 
 REPEATS = 9
 JT = 1_000_000

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from spbe.framework import framework_for_year  # noqa: E402
-from spbe.reconstruct import domains_from_row, reconstruct, why_not_reconstructable  # noqa: E402
+from spbe.core.framework import framework_for_year  # noqa: E402
+from spbe.core.reconstruct import domains_from_row, reconstruct, why_not_reconstructable  # noqa: E402
 
 RESULTS = ROOT / "data" / "hasil-evaluasi-spbe-2023-2024.csv"
 REPEATS = 5

@@ -17,8 +17,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from spbe.framework import load_framework  # noqa: E402
-from spbe.scoring import score  # noqa: E402
+from spbe.core.framework import load_framework  # noqa: E402
+from spbe.core.scoring import score  # noqa: E402
 
 N_INSTANSI, N_YEARS, REPEATS = 650, 8, 7
 

@@ -17,8 +17,8 @@ from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from spbe.services.imports import import_workbook  # noqa: E402
 from spbe.store import instansi_table, open_store  # noqa: E402
-from spbe.workbook_import import import_workbook  # noqa: E402
 
 
 def timed(fn):

@@ -33,7 +33,7 @@ def _actor() -> str:
 
 
 def cmd_init(args) -> int:
-    from spbe.seed import init_store
+    from spbe.store import init_store
 
     path, version, report, counts = init_store(args.db)
     print(f"Basis data: {path} (skema versi {version})")
@@ -51,8 +51,8 @@ def cmd_init(args) -> int:
 
 
 def cmd_template(args) -> int:
-    from spbe.excel import write_template
-    from spbe.framework import list_frameworks, load_framework
+    from spbe.core.framework import list_frameworks, load_framework
+    from spbe.files.excel import write_template
 
     write_template(Path(args.file), [load_framework(f) for f in list_frameworks()])
     print(f"Templat ditulis: {args.file}")
@@ -60,9 +60,9 @@ def cmd_template(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from spbe.imports import ImportRefused
+    from spbe.services.imports import WorkbookRejected, describe_changes, import_workbook
     from spbe.store import open_store
-    from spbe.workbook_import import WorkbookRejected, describe_changes, import_workbook
+    from spbe.store.imports import ImportRefused
 
     path = Path(args.file)
     try:
@@ -84,7 +84,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from spbe.exporting import export_workbook
+    from spbe.services.export import export_workbook
     from spbe.store import open_store
 
     con = open_store(args.db)
@@ -97,8 +97,8 @@ def cmd_export(args) -> int:
 
 
 def cmd_score(args) -> int:
-    from spbe.instansi import find_code
-    from spbe.recompute import recompute_beside_official
+    from spbe.core.instansi import find_code
+    from spbe.services.recompute import recompute_beside_official
     from spbe.store import instansi_lookup, open_store
 
     con = open_store(args.db)
@@ -118,7 +118,7 @@ def cmd_score(args) -> int:
     elif args.format == "json":
         print(table.to_json(orient="records", force_ascii=False, indent=1))
     else:
-        from spbe.recompute import as_display_table
+        from spbe.services.recompute import as_display_table
 
         print(as_display_table(table).to_string(index=False))
     return EXIT_OK
@@ -128,9 +128,9 @@ def cmd_deck(args) -> int:
     from datetime import date
 
     from spbe import store
-    from spbe.deck import DeckError, deck_format, write_deck
-    from spbe.instansi import find_code
-    from spbe.story import build_story
+    from spbe.core.instansi import find_code
+    from spbe.presentation.deck import DeckError, deck_format, write_deck
+    from spbe.presentation.story import build_story
 
     try:
         deck_format(args.out)
@@ -156,8 +156,8 @@ def cmd_deck(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from spbe.backup import backup
     from spbe.store import open_store
+    from spbe.store.backup import backup
 
     con = open_store(args.db)
     try:
@@ -170,7 +170,7 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from spbe.backup import restore
+    from spbe.store.backup import restore
 
     counts = restore(Path(args.dir), Path(args.db))
     print(f"Dipulihkan ke {args.db}: " + ", ".join(f"{t}: {n}" for t, n in counts.items()))
@@ -257,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse already printed its message
         return EXIT_REFUSED if exc.code else EXIT_OK
     from spbe.auth import AuthError
-    from spbe.framework import FrameworkError
+    from spbe.core.framework import FrameworkError
     from spbe.store import StoreError
 
     try:

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from spbe import store
-from spbe.formatting import format_index
+from spbe.core.formatting import format_index
 
 DEFAULT_INSTANSI = "kota-ternate"
 DEFAULT_COMPARISON = "prov-maluku-utara"
@@ -146,7 +146,7 @@ def filters() -> Filters:
 
 
 def table_workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
-    from spbe.excel import write_table_workbook
+    from spbe.files.excel import write_table_workbook
 
     return write_table_workbook(sheets)
 
@@ -309,8 +309,8 @@ SIM_SESSION_KEY, SIM_URL_KEY = "sim_session", "sim_url_written"
 
 
 class PlanningStart(NamedTuple):
-    session: object  # spbe.simulation session
-    link: object  # spbe.query_state link state (its .state may carry page settings)
+    session: object  # spbe.planning.session session
+    link: object  # spbe.planning.links link state (its .state may carry page settings)
     options: tuple
     origin: tuple[str, int]
     names: dict
@@ -321,8 +321,8 @@ def planning_start(title: str) -> PlanningStart:
 
     Stops the page with a clear message when the instansi has nothing to start from.
     """
-    from spbe import query_state
-    from spbe import simulation as sim
+    from spbe.planning import links as query_state
+    from spbe.planning import session as sim
 
     chosen = filters()
     origin = (chosen.instansi, chosen.year)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from spbe.framework import load_framework
+from spbe.core.framework import load_framework
 
 ROOT = Path(__file__).resolve().parents[1]
 

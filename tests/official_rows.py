@@ -14,7 +14,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from spbe.instansi import instansi_code
+from spbe.core.instansi import instansi_code
 from tests.conftest import ROOT
 
 L24_TABEL_4 = "KemenPANRB, Laporan Pelaksanaan Evaluasi SPBE 2024, Tabel 4"

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from spbe import store, ui
-from spbe.formatting import format_index
+from spbe.core.formatting import format_index
 from tests.helpers_app import (
     build_seeded_database,
     clear_streamlit_caches,

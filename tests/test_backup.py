@@ -1,13 +1,13 @@
 import pandas as pd
 import pytest
 
-from spbe.backup import TABLES, backup, restore
-from spbe.costs import default_costs
-from spbe.framework import load_framework
-from spbe.imports import apply_levels
-from spbe.scenarios import Scenario, save_costs, save_scenario
-from spbe.schema import SCHEMA_VERSION
+from spbe.core.costs import default_costs
+from spbe.core.framework import load_framework
 from spbe.store import StoreError, import_log, open_store
+from spbe.store.backup import TABLES, backup, restore
+from spbe.store.imports import apply_levels
+from spbe.store.scenarios import Scenario, save_costs, save_scenario
+from spbe.store.schema import SCHEMA_VERSION
 
 
 def _dump(con) -> dict[str, pd.DataFrame]:

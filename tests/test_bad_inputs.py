@@ -13,10 +13,10 @@ import sys
 
 import pytest
 
-from spbe.imports import STATUS_REFUSED, ImportRefused
+from spbe.files.uploads import MAX_UPLOAD_BYTES
+from spbe.services.imports import WorkbookRejected, import_workbook
 from spbe.store import import_log, indicator_levels, open_store, table_counts
-from spbe.uploads import MAX_UPLOAD_BYTES
-from spbe.workbook_import import WorkbookRejected, import_workbook
+from spbe.store.imports import STATUS_REFUSED, ImportRefused
 from tests.conftest import ROOT
 from tests.data.make_bad_workbooks import BAD_DIR, CORPUS, REFUSED, REJECTED, levels_workbook
 from tests.helpers_app import build_seeded_database

@@ -3,9 +3,9 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from spbe.changes import domain_changes, indicator_changes
-from spbe.formatting import round_half_up
-from spbe.scoring import score_profile
+from spbe.core.formatting import round_half_up
+from spbe.core.scoring import score_profile
+from spbe.results.changes import domain_changes, indicator_changes
 from tests.official_rows import TERNATE_2023, TERNATE_2024, levels_frame, official_frame
 
 

@@ -1,6 +1,6 @@
 import plotly.graph_objects as go
 
-from spbe.chart_style import (
+from spbe.charts.style import (
     NEUTRAL,
     PREDICATE_COLOURS,
     add_shapes,
@@ -10,7 +10,7 @@ from spbe.chart_style import (
     predicate_colour,
     signed,
 )
-from spbe.formatting import PLOTLY_SEPARATORS
+from spbe.core.formatting import PLOTLY_SEPARATORS
 
 
 def test_one_colour_per_band_name_lowest_first(spbe2020, pemdi):

@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from spbe.charts import RPJMN_TARGET, domain_trend_figure, trend_figure
-from spbe.formatting import PLOTLY_SEPARATORS
+from spbe.charts.results import RPJMN_TARGET, domain_trend_figure, trend_figure
+from spbe.core.formatting import PLOTLY_SEPARATORS
 from tests.official_rows import NATIONAL, official_frame
 
 

@@ -3,15 +3,15 @@ import math
 import pandas as pd
 import pytest
 
-from spbe.changes import domain_changes, indicator_changes
-from spbe.chart_style import PREDICATE_COLOURS
-from spbe.charts_detail import (
+from spbe.charts.detail import (
     gauge_figure,
     indicator_heatmap,
     opd_contribution_figure,
     waterfall_figure,
 )
-from spbe.contributions import opd_contributions
+from spbe.charts.style import PREDICATE_COLOURS
+from spbe.results.changes import domain_changes, indicator_changes
+from spbe.results.contributions import opd_contributions
 from tests.official_rows import (
     TERNATE_2023,
     TERNATE_2024,

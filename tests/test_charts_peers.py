@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from spbe.chart_style import HIGHLIGHT, PREDICATE_COLOURS
-from spbe.charts_peers import distribution_figure, peer_ranking_figure
-from spbe.published import national_distribution, peer_ranking
+from spbe.charts.peers import distribution_figure, peer_ranking_figure
+from spbe.charts.style import HIGHLIGHT, PREDICATE_COLOURS
+from spbe.results.published import national_distribution, peer_ranking
 from tests.official_rows import official_frame, raw_results
 
 

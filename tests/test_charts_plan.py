@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from spbe import simulation as sim
-from spbe.charts_plan import plan_opd_figure, scenario_groups_figure, sensitivity_figure
-from spbe.costs import default_costs
-from spbe.formatting import PLOTLY_SEPARATORS
-from spbe.framework import load_framework
-from spbe.scenarios import Scenario
+from spbe.charts.plan import plan_opd_figure, scenario_groups_figure, sensitivity_figure
+from spbe.core.costs import default_costs
+from spbe.core.formatting import PLOTLY_SEPARATORS
+from spbe.core.framework import load_framework
+from spbe.planning import session as sim
+from spbe.store.scenarios import Scenario
 
 JT = 1_000_000
 

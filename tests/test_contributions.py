@@ -4,9 +4,9 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from spbe.contributions import UNASSIGNED, opd_contributions, opd_indicators
-from spbe.instansi import instansi_code
-from spbe.scoring import index_scaled
+from spbe.core.instansi import instansi_code
+from spbe.core.scoring import index_scaled
+from spbe.results.contributions import UNASSIGNED, opd_contributions, opd_indicators
 from tests.conftest import ROOT
 from tests.official_rows import (
     LEADS,

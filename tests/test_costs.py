@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from spbe.costs import (
+from spbe.core.costs import (
     DEFAULT_COSTS_FILE,
     INDICATOR_COLUMN,
     CostError,
@@ -17,8 +17,8 @@ from spbe.costs import (
     step_columns,
     validate_costs,
 )
-from spbe.planner import apply_plan, cheapest_plan
-from spbe.scoring import index_scaled
+from spbe.core.planner import apply_plan, cheapest_plan
+from spbe.core.scoring import index_scaled
 
 JT = 1_000_000
 

@@ -2,7 +2,7 @@
 
 The admin hash comes from env SPBE_ADMIN_PASSWORD_HASH (made with few PBKDF2 iterations so the
 tests stay fast). Since Streamlit 1.67 AppTest can set a file on st.file_uploader, so uploads are
-tested through the page itself, not only through spbe.workbook_import.
+tested through the page itself, not only through spbe.services.imports.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 
 from spbe import store, ui
 from spbe.auth import HASH_ENV, hash_password
-from spbe.imports import STATUS_ACCEPTED, STATUS_REFUSED
+from spbe.store.imports import STATUS_ACCEPTED, STATUS_REFUSED
 from tests.data.make_bad_workbooks import BAD_DIR, levels_workbook
 from tests.helpers_app import (
     build_seeded_database,

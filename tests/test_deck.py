@@ -16,7 +16,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
 from spbe import store
-from spbe.deck import (
+from spbe.presentation.deck import (
     Charts,
     DeckError,
     build_deck,
@@ -25,7 +25,7 @@ from spbe.deck import (
     render_charts,
     write_deck,
 )
-from spbe.story import build_story
+from spbe.presentation.story import build_story
 from tests.helpers_app import build_seeded_database
 from tests.helpers_cli import run as run_cli
 

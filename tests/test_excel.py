@@ -13,7 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from spbe.excel import (
+from spbe.files.excel import (
     EXPORT_SHEETS,
     LEVELS_HEADER,
     PROVENANCES,

@@ -63,7 +63,7 @@ IMPORTER = textwrap.dedent(
     import numpy as np
     import pandas as pd
 
-    import spbe.imports as imports
+    import spbe.store.imports as imports
     from spbe.store import open_store
 
     path, marker, n = sys.argv[1], sys.argv[2], int(sys.argv[3])

@@ -1,6 +1,6 @@
 import math
 
-from spbe.formatting import (
+from spbe.core.formatting import (
     PLOTLY_SEPARATORS,
     format_delta,
     format_index,

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from spbe.framework import (
+from spbe.core.framework import (
     FRAMEWORKS_DIR,
     FrameworkError,
     framework_for_year,

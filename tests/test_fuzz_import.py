@@ -1,4 +1,4 @@
-"""Fuzzing the one import path (spbe.workbook_import.import_workbook) with hypothesis.
+"""Fuzzing the one import path (spbe.services.imports.import_workbook) with hypothesis.
 
 Whatever the input — random cells of any type, any number of rows, headers in any order, spelled
 loosely, doubled or missing, random bytes, or a real workbook with a few bytes damaged — the import
@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from spbe.excel import read_levels_workbook
-from spbe.imports import STATUS_ACCEPTED, STATUS_NOOP, ImportRefused
-from spbe.schema import PROVENANCES
+from spbe.files.excel import read_levels_workbook
+from spbe.services.imports import WorkbookRejected, import_workbook
 from spbe.store import indicator_levels, instansi_lookup, open_store, table_counts
-from spbe.workbook_import import WorkbookRejected, import_workbook
+from spbe.store.imports import STATUS_ACCEPTED, STATUS_NOOP, ImportRefused
+from spbe.store.schema import PROVENANCES
 from tests.data.make_bad_workbooks import HEADER, levels_workbook
 from tests.helpers_app import build_seeded_database
 

@@ -1,7 +1,8 @@
 import pandas as pd
 import pytest
 
-from spbe.imports import (
+from spbe.store import StoreError, import_log, indicator_levels, open_store
+from spbe.store.imports import (
     STATUS_ACCEPTED,
     STATUS_FAILED,
     STATUS_NOOP,
@@ -9,7 +10,6 @@ from spbe.imports import (
     ImportRefused,
     apply_levels,
 )
-from spbe.store import StoreError, import_log, indicator_levels, open_store
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from spbe.insights import narrative, rounding_note, summary_kpi
-from spbe.instansi import instansi_code
+from spbe.core.instansi import instansi_code
+from spbe.results.insights import narrative, rounding_note, summary_kpi
 from tests.official_rows import official_frame, raw_results
 
 DOT_DECIMAL = re.compile(r"\d\.\d")

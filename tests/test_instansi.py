@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from spbe.instansi import instansi_code, kind_of
+from spbe.core.instansi import instansi_code, kind_of
 from tests.conftest import ROOT
 
 
@@ -36,7 +36,7 @@ def test_empty_name_is_refused():
 
 
 def test_typed_names_and_codes_find_their_instansi():
-    from spbe.instansi import find_code, spelling_key, spelling_lookup
+    from spbe.core.instansi import find_code, spelling_key, spelling_lookup
 
     lookup = spelling_lookup(
         [("kota-ternate", "Kota Ternate"), ("prov-maluku-utara", "Provinsi Maluku Utara")]

@@ -10,12 +10,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from spbe import scenarios, store, ui
+from spbe import store, ui
 from spbe.auth import HASH_ENV
-from spbe.costs import default_costs
-from spbe.framework import load_framework
-from spbe.scoring import score
-from spbe.simulation import costs_workbook
+from spbe.core.costs import default_costs
+from spbe.core.framework import load_framework
+from spbe.core.scoring import score
+from spbe.planning.session import costs_workbook
+from spbe.store import scenarios
 from tests.helpers_app import build_seeded_database, clear_streamlit_caches
 
 APP = Path(__file__).resolve().parents[1] / "app.py"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spbe.framework import FrameworkError
-from spbe.planner import (
+from spbe.core.framework import FrameworkError
+from spbe.core.planner import (
     STEP_COLUMNS,
     Plan,
     PlannerError,
@@ -17,7 +17,7 @@ from spbe.planner import (
     best_plan_within_budget,
     cheapest_plan,
 )
-from spbe.scoring import ScoringError, index_scaled, score
+from spbe.core.scoring import ScoringError, index_scaled, score
 
 JT = 1_000_000
 

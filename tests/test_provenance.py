@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from spbe.provenance import provenance_caption, provenance_kind, provenance_label
+from spbe.core.provenance import provenance_caption, provenance_kind, provenance_label
 
 
 def test_badges_for_result_statuses_and_level_provenances():

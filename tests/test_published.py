@@ -3,7 +3,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from spbe.published import (
+from spbe.results.published import (
     band_framework,
     competition_rank,
     instrument_name,

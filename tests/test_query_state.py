@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spbe.query_state import (
+from spbe.planning.links import (
     KEYS,
     Decoded,
     ScenarioState,

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spbe.formatting import round_half_up
-from spbe.reconstruct import (
+from spbe.core.formatting import round_half_up
+from spbe.core.reconstruct import (
     Reconstruction,
     ReconstructionError,
     domains_from_row,
@@ -16,7 +16,7 @@ from spbe.reconstruct import (
     reconstruct_levels,
     why_not_reconstructable,
 )
-from spbe.scoring import index_scaled, score_profile
+from spbe.core.scoring import index_scaled, score_profile
 from tests.conftest import ROOT
 
 RESULTS = ROOT / "data" / "hasil-evaluasi-spbe-2023-2024.csv"

@@ -7,8 +7,9 @@ import json
 import duckdb
 import pytest
 
-from spbe.costs import CostError, default_costs
-from spbe.scenarios import (
+from spbe.core.costs import CostError, default_costs
+from spbe.store import indicator_levels, migrate, open_store, schema_version, table_counts
+from spbe.store.scenarios import (
     GUEST,
     Scenario,
     ScenarioError,
@@ -21,8 +22,7 @@ from spbe.scenarios import (
     save_costs,
     save_scenario,
 )
-from spbe.schema import SCHEMA_VERSION
-from spbe.store import indicator_levels, migrate, open_store, schema_version, table_counts
+from spbe.store.schema import SCHEMA_VERSION
 
 JT = 1_000_000
 
@@ -91,7 +91,7 @@ def test_a_version_2_database_is_migrated_to_3_with_no_row_lost(tmp_path):
 
 
 def test_the_version_3_migration_is_one_transaction(tmp_path, monkeypatch):
-    import spbe.store as store_module
+    import spbe.store.db as store_module
 
     path = tmp_path / "half.duckdb"
     con = duckdb.connect(str(path))
@@ -109,7 +109,7 @@ def test_the_version_3_migration_is_one_transaction(tmp_path, monkeypatch):
 
 
 def _fw():
-    from spbe.framework import load_framework
+    from spbe.core.framework import load_framework
 
     return load_framework("spbe-2020")
 
@@ -186,7 +186,7 @@ def test_a_failed_write_leaves_the_previous_table(con, monkeypatch):
     save_costs(con, "kota-ternate", fw, frame, actor="Rina", imported=True)
     changed = frame.copy()
     changed["1→2"] = 1.0
-    import spbe.scenarios as module
+    import spbe.store.scenarios as module
 
     def explode(*args, **kwargs):
         raise RuntimeError("disk penuh")

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from spbe.formatting import format_index
-from spbe.scoring import (
+from spbe.core.formatting import format_index
+from spbe.core.scoring import (
     ScoringError,
     index_from_domains,
     index_value,

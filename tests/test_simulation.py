@@ -12,15 +12,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from spbe import simulation as sim
-from spbe.costs import CostError, costs_mapping, default_costs, validate_costs
-from spbe.framework import FrameworkError, load_framework
-from spbe.planner import apply_plan
-from spbe.query_state import ScenarioState
-from spbe.scenarios import InstansiCosts, Scenario, load_costs
-from spbe.scoring import score
+from spbe.core.costs import CostError, costs_mapping, default_costs, validate_costs
+from spbe.core.framework import FrameworkError, load_framework
+from spbe.core.planner import apply_plan
+from spbe.core.scoring import score
+from spbe.files.uploads import UploadError
+from spbe.planning import session as sim
+from spbe.planning.links import ScenarioState
 from spbe.store import indicator_levels, opd_table, open_store, owner_table
-from spbe.uploads import UploadError
+from spbe.store.scenarios import InstansiCosts, Scenario, load_costs
 
 JT = 1_000_000
 ORIGIN = ("kota-ternate", 2024)

@@ -8,9 +8,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from spbe.schema import SCHEMA_VERSION
+from spbe.core.paths import DEFAULT_DB
 from spbe.store import (
-    DEFAULT_DB,
     StoreError,
     indicator_levels,
     instansi_lookup,
@@ -23,6 +22,7 @@ from spbe.store import (
     schema_version,
     table_counts,
 )
+from spbe.store.schema import SCHEMA_VERSION
 from tests.conftest import ROOT
 
 
@@ -235,7 +235,7 @@ def test_a_file_locked_by_another_process_gives_a_clear_message(tmp_path):
 
 
 def test_readers_on_cursors_while_an_import_commits(tmp_path):
-    from spbe.imports import apply_levels
+    from spbe.store.imports import apply_levels
 
     con = open_store(tmp_path / "concurrent.duckdb")
     errors, seen = [], []

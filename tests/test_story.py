@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from spbe import store
-from spbe.planner import STEP_COLUMNS, Plan
-from spbe.story import (
+from spbe.core.planner import STEP_COLUMNS, Plan
+from spbe.presentation.story import (
     SLIDE_KEYS,
     build_story,
     indonesian_date,
@@ -246,10 +246,10 @@ def test_projector_figure_enlarges_type_without_touching_the_original(ternate):
 
 
 def test_opd_plan_table_splits_joint_steps_evenly(ternate, frames):
-    from spbe.contributions import opd_contributions
-    from spbe.costs import default_costs
-    from spbe.framework import load_framework
-    from spbe.planner import cheapest_plan
+    from spbe.core.costs import default_costs
+    from spbe.core.framework import load_framework
+    from spbe.core.planner import cheapest_plan
+    from spbe.results.contributions import opd_contributions
 
     _, per = frames
     levels, opd, owners = per["kota-ternate"]
@@ -269,7 +269,7 @@ def test_opd_plan_table_splits_joint_steps_evenly(ternate, frames):
 
 
 def test_presentation_choice_link_then_sidebar_then_previous():
-    from spbe.story import presentation_choice
+    from spbe.presentation.story import presentation_choice
 
     table = pd.DataFrame({"code": ["kota-ternate", "prov-x"], "name": ["Kota Ternate", "Prov X"]})
     mine = {"instansi": "kota-ternate", "tahun": "2024"}

@@ -4,7 +4,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from spbe.uploads import MAX_UPLOAD_BYTES, UploadError, check_xlsx
+from spbe.files.uploads import MAX_UPLOAD_BYTES, UploadError, check_xlsx
 
 
 def workbook_bytes(rows=3) -> bytes:

@@ -1,7 +1,7 @@
 """Data & Impor: what is stored, where every published figure comes from, and every import attempt.
 
 Importing needs the admin role (ui.admin_login); the upload stays in memory and goes through the same
-all-or-nothing path as the CLI (spbe.workbook_import).
+all-or-nothing path as the CLI (spbe.services.imports).
 """
 
 import hashlib
@@ -10,14 +10,14 @@ import io
 import streamlit as st
 
 from spbe import ui
-from spbe.excel import write_template
-from spbe.framework import list_frameworks, load_framework
-from spbe.imports import ImportRefused
-from spbe.page_tables import official_display, problems_display
-from spbe.provenance import provenance_kind, provenance_label
+from spbe.core.framework import list_frameworks, load_framework
+from spbe.core.provenance import provenance_kind, provenance_label
+from spbe.files.excel import write_template
+from spbe.files.uploads import MAX_UPLOAD_BYTES
+from spbe.results.tables import official_display, problems_display
+from spbe.services.imports import WorkbookRejected, import_workbook
 from spbe.store import StoreError
-from spbe.uploads import MAX_UPLOAD_BYTES
-from spbe.workbook_import import WorkbookRejected, import_workbook
+from spbe.store.imports import ImportRefused
 
 KEY_PENDING = "data_pending_replace"  # {"sha": ..., "message": ..., "changes": DataFrame}
 CHANGE_COLUMNS = {

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from spbe import ui
-from spbe.charts_detail import opd_contribution_figure
-from spbe.contributions import opd_contributions, opd_indicators
-from spbe.framework import load_framework
-from spbe.page_tables import indicator_display, opd_display
+from spbe.charts.detail import opd_contribution_figure
+from spbe.core.framework import load_framework
+from spbe.results.contributions import opd_contributions, opd_indicators
+from spbe.results.tables import indicator_display, opd_display
 
 filters = ui.filters()
 st.title("Kontribusi OPD")

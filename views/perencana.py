@@ -5,11 +5,13 @@ from decimal import Decimal
 
 import streamlit as st
 
-from spbe import query_state, scenarios, ui
-from spbe import simulation as sim
-from spbe.charts_detail import gauge_figure
-from spbe.charts_plan import plan_opd_figure
-from spbe.formatting import format_delta, format_index, format_rupiah
+from spbe import ui
+from spbe.charts.detail import gauge_figure
+from spbe.charts.plan import plan_opd_figure
+from spbe.core.formatting import format_delta, format_index, format_rupiah
+from spbe.planning import links as query_state
+from spbe.planning import session as sim
+from spbe.store import scenarios
 
 KEY, URL_KEY = ui.SIM_SESSION_KEY, ui.SIM_URL_KEY
 con = ui.connection().con

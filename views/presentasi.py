@@ -6,8 +6,8 @@ from html import escape
 import streamlit as st
 
 from spbe import ui
-from spbe.deck import MIME, build_deck, find_browser, render_charts
-from spbe.story import build_story, presentation_choice
+from spbe.presentation.deck import MIME, build_deck, find_browser, render_charts
+from spbe.presentation.story import build_story, presentation_choice
 
 KEY, SHOWN, CHOSEN = "slide_index", "slide_story", "slide_choice"
 WRITTEN, SEEN = "slide_link_written", "slide_sidebar_seen"

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from spbe import ui
-from spbe.formatting import format_index
-from spbe.insights import narrative, summary_kpi
-from spbe.page_tables import kpi_table
-from spbe.provenance import provenance_kind
+from spbe.core.formatting import format_index
+from spbe.core.provenance import provenance_kind
+from spbe.results.insights import narrative, summary_kpi
+from spbe.results.tables import kpi_table
 
 filters = ui.filters()
 official = ui.official()

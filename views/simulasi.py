@@ -2,12 +2,14 @@
 
 import streamlit as st
 
-from spbe import query_state, scenarios, ui
-from spbe import simulation as sim
-from spbe.charts_detail import gauge_figure, waterfall_figure
-from spbe.charts_plan import scenario_groups_figure, sensitivity_figure
-from spbe.formatting import format_delta, format_index, format_rupiah
-from spbe.framework import load_framework
+from spbe import ui
+from spbe.charts.detail import gauge_figure, waterfall_figure
+from spbe.charts.plan import scenario_groups_figure, sensitivity_figure
+from spbe.core.formatting import format_delta, format_index, format_rupiah
+from spbe.core.framework import load_framework
+from spbe.planning import links as query_state
+from spbe.planning import session as sim
+from spbe.store import scenarios
 
 KEY, URL_KEY, VERSION_KEY = ui.SIM_SESSION_KEY, ui.SIM_URL_KEY, "sim_widgets_version"
 con = ui.connection().con

@@ -3,13 +3,18 @@
 import streamlit as st
 
 from spbe import ui
-from spbe.changes import domain_changes, indicator_changes
-from spbe.charts import domain_trend_figure, trend_figure
-from spbe.charts_detail import indicator_heatmap, waterfall_figure
-from spbe.charts_peers import distribution_figure, peer_ranking_figure
-from spbe.framework import load_framework
-from spbe.page_tables import ranking_display
-from spbe.published import band_framework, national_distribution, national_index, peer_ranking
+from spbe.charts.detail import indicator_heatmap, waterfall_figure
+from spbe.charts.peers import distribution_figure, peer_ranking_figure
+from spbe.charts.results import domain_trend_figure, trend_figure
+from spbe.core.framework import load_framework
+from spbe.results.changes import domain_changes, indicator_changes
+from spbe.results.published import (
+    band_framework,
+    national_distribution,
+    national_index,
+    peer_ranking,
+)
+from spbe.results.tables import ranking_display
 
 filters = ui.filters()
 official = ui.official()

@@ -104,7 +104,7 @@ def _cell(row: int | None, column: str | None) -> tuple:
 
 
 CORPUS: tuple[BadCase, ...] = (
-    # -- the upload itself (spbe.uploads.check_xlsx) ---------------------------------------------
+    # -- the upload itself (spbe.files.uploads.check_xlsx) ---------------------------------------------
     BadCase("kosong.xlsx", "berkas kosong", REJECTED, "berkas kosong", None, lambda: b""),
     BadCase(
         "csv-berganti-nama.xlsx",
@@ -196,7 +196,7 @@ CORPUS: tuple[BadCase, ...] = (
             replace={"xl/worksheets/sheet1.xml": lambda c: c[: len(c) * 2 // 3]},
         ),
     ),
-    # -- the sheet and its header (spbe.excel.read_levels_workbook) ------------------------------
+    # -- the sheet and its header (spbe.files.excel.read_levels_workbook) ------------------------------
     BadCase(
         "tanpa-sheet-nilai.xlsx",
         "sheet Nilai Indikator tidak ada",
@@ -334,7 +334,7 @@ CORPUS: tuple[BadCase, ...] = (
         _cell(2, "Tingkat"),
         lambda: levels_workbook([_row(Indikator=n, Tingkat=9) for n in range(1, 31)]),
     ),
-    # -- a valid file that would overwrite stored values (spbe.imports.apply_levels) -------------
+    # -- a valid file that would overwrite stored values (spbe.store.imports.apply_levels) -------------
     BadCase(
         "mengubah-nilai-tersimpan.xlsx",
         "mengubah nilai rekonstruksi yang tersimpan tanpa pilihan ganti",

@@ -1,0 +1,55 @@
+"""The store API: the only way into the DuckDB file. All SQL lives in this package.
+
+``db`` connects, migrates and runs transactions; ``access`` opens (and seeds) a store;
+``queries`` holds every read; ``seed``, ``imports``, ``scenarios`` and ``backup`` the writes.
+"""
+
+from spbe.store.access import init_store, open_read_only, open_store
+from spbe.store.db import (
+    DB_ENV,
+    StoreError,
+    migrate,
+    resolve_db_path,
+    schema_version,
+    transaction,
+)
+from spbe.store.queries import (
+    DATA_TABLES,
+    data_tables,
+    data_version,
+    import_log,
+    indicator_levels,
+    instansi_lookup,
+    instansi_table,
+    level_profiles,
+    official_results,
+    opd_table,
+    owner_table,
+    story_frames,
+    table_counts,
+)
+
+__all__ = [
+    "DATA_TABLES",
+    "DB_ENV",
+    "StoreError",
+    "data_tables",
+    "data_version",
+    "import_log",
+    "indicator_levels",
+    "init_store",
+    "instansi_lookup",
+    "instansi_table",
+    "level_profiles",
+    "migrate",
+    "official_results",
+    "open_read_only",
+    "open_store",
+    "opd_table",
+    "owner_table",
+    "resolve_db_path",
+    "schema_version",
+    "story_frames",
+    "table_counts",
+    "transaction",
+]

@@ -1,0 +1,144 @@
+"""Import transactions (SQL): indicator levels in, all-or-nothing, every attempt logged.
+
+A batch is compared with what is stored under the same key (instansi, year, framework, indicator,
+provenance): rows are *added*, *changed* (level or note differs) or *unchanged*. A batch that would
+change stored values is refused unless ``replace=True``; a batch with nothing new is a no-op.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from spbe.store.db import StoreError, transaction
+
+KEY = ["instansi_code", "year", "framework", "indicator", "provenance"]
+COLUMNS = [*KEY[:4], "level", "provenance", "note"]
+
+STATUS_ACCEPTED = "diterima"
+STATUS_NOOP = "tidak berubah"
+STATUS_REFUSED = "ditolak"
+STATUS_FAILED = "gagal"
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    status: str
+    rows_added: int
+    rows_changed: int
+    rows_unchanged: int
+    changes: pd.DataFrame = field(repr=False, compare=False)
+    log_id: int | None = None
+
+    @property
+    def message(self) -> str:
+        if self.status == STATUS_REFUSED:
+            return (
+                f"Impor ditolak: {self.rows_changed} nilai yang sudah tersimpan akan berubah. "
+                "Periksa daftar perubahan; gunakan --replace (atau pilihan 'Ganti') bila memang "
+                "dimaksudkan."
+            )
+        if self.status == STATUS_NOOP:
+            return f"Tidak ada perubahan: {self.rows_unchanged} baris sudah tersimpan persis sama."
+        return (
+            f"Impor berhasil: {self.rows_added} baris ditambahkan, {self.rows_changed} diubah, "
+            f"{self.rows_unchanged} sudah sama."
+        )
+
+
+class ImportRefused(ValueError):
+    """The batch would change stored values and ``replace`` was not given."""
+
+    def __init__(self, report: ImportReport):
+        self.report = report
+        super().__init__(report.message)
+
+
+def log_attempt(con, *, actor, file_name, sha256, status, message, added=0, changed=0) -> int:
+    """Record an import attempt (accepted or refused) in its own transaction; returns its id."""
+    with transaction(con) as cur:
+        return _log(cur, actor, file_name, sha256, status, message, added, changed)
+
+
+def _log(cur, actor, file_name, sha256, status, message, added, changed) -> int:
+    return cur.execute(
+        """INSERT INTO import_log (logged_at, actor, file_name, sha256, rows_added, rows_changed,
+               status, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+        [datetime.now(), actor, file_name, sha256, added, changed, status, message],
+    ).fetchone()[0]
+
+
+def compare_with_stored(con, rows: pd.DataFrame) -> pd.DataFrame:
+    """The batch with a ``change`` column (added / changed / unchanged) and the stored values."""
+    cur = con.cursor()
+    cur.register("batch", rows[COLUMNS])
+    return cur.execute(
+        """SELECT b.*, s.level AS old_level, s.note AS old_note,
+               CASE WHEN s.level IS NULL THEN 'added'
+                    WHEN s.level <> b.level OR s.note IS DISTINCT FROM b.note THEN 'changed'
+                    ELSE 'unchanged' END AS change
+           FROM batch b LEFT JOIN indicator_level s
+             ON s.instansi_code = b.instansi_code AND s.year = b.year
+            AND s.framework = b.framework AND s.indicator = b.indicator
+            AND s.provenance = b.provenance
+           ORDER BY b.instansi_code, b.year, b.provenance, b.indicator"""
+    ).df()
+
+
+def apply_levels(
+    con,
+    rows: pd.DataFrame,
+    *,
+    replace: bool = False,
+    actor: str = "cli",
+    file_name: str | None = None,
+    sha256: str | None = None,
+) -> ImportReport:
+    """Write a validated batch of indicator levels in one transaction (or refuse it, logged)."""
+    compared = compare_with_stored(con, rows)
+    counts = compared["change"].value_counts()
+    added, changed = int(counts.get("added", 0)), int(counts.get("changed", 0))
+    unchanged = int(counts.get("unchanged", 0))
+    changes = compared[compared["change"] == "changed"].reset_index(drop=True)
+    log = dict(actor=actor, file_name=file_name, sha256=sha256)
+
+    if changed and not replace:
+        report = ImportReport(STATUS_REFUSED, added, changed, unchanged, changes)
+        log_id = log_attempt(con, status=STATUS_REFUSED, message=report.message, **log)
+        raise ImportRefused(
+            ImportReport(STATUS_REFUSED, added, changed, unchanged, changes, log_id)
+        )
+    if not added and not changed:
+        report = ImportReport(STATUS_NOOP, 0, 0, unchanged, changes)
+        log_id = log_attempt(con, status=STATUS_NOOP, message=report.message, **log)
+        return ImportReport(STATUS_NOOP, 0, 0, unchanged, changes, log_id)
+
+    report = ImportReport(STATUS_ACCEPTED, added, changed, unchanged, changes)
+    writes = compared[compared["change"] != "unchanged"][COLUMNS]
+    try:
+        with transaction(con) as cur:
+            log_id = _log(
+                cur, actor, file_name, sha256, STATUS_ACCEPTED, report.message, added, changed
+            )
+            cur.register("writes", writes)
+            cur.execute(
+                """DELETE FROM indicator_level s USING writes w
+                   WHERE s.instansi_code = w.instansi_code AND s.year = w.year
+                     AND s.framework = w.framework AND s.indicator = w.indicator
+                     AND s.provenance = w.provenance"""
+            )
+            cur.execute(
+                """INSERT INTO indicator_level (instansi_code, year, framework, indicator, level,
+                       provenance, note, import_id)
+                   SELECT instansi_code, year, framework, indicator, level, provenance, note, ?
+                   FROM writes""",
+                [log_id],
+            )
+    except duckdb.Error as exc:
+        message = f"Impor gagal dan dibatalkan seluruhnya; tidak ada data yang berubah ({exc})."
+        log_attempt(con, status=STATUS_FAILED, message=message, **log)
+        raise StoreError(message) from None
+    return ImportReport(STATUS_ACCEPTED, added, changed, unchanged, changes, log_id)

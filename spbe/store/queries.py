@@ -1,0 +1,164 @@
+"""Every read of the store: each function takes its own cursor and returns a DataFrame or values."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from spbe.core.instansi import spelling_lookup
+
+
+def _df(con, sql: str, params=()) -> pd.DataFrame:
+    return con.cursor().execute(sql, list(params)).df()
+
+
+def instansi_table(con) -> pd.DataFrame:
+    """code, name, kind, province — every instansi, by kind then name."""
+    return _df(
+        con,
+        """SELECT code, name, kind, province FROM instansi
+           ORDER BY CASE kind WHEN 'nasional' THEN 0 WHEN 'provinsi' THEN 1 WHEN 'kota' THEN 2
+                    WHEN 'kabupaten' THEN 3 ELSE 4 END, name""",
+    )
+
+
+def instansi_lookup(con) -> dict[str, str]:
+    """Every accepted spelling (code and name, casefolded) -> code."""
+    return spelling_lookup(con.cursor().execute("SELECT code, name FROM instansi").fetchall())
+
+
+def official_results(con, instansi_codes: list[str] | None = None) -> pd.DataFrame:
+    """Published results joined with the instansi: the ``official`` frame of spbe.results.insights."""
+    where, params = "", []
+    if instansi_codes:
+        where = f"WHERE r.instansi_code IN ({', '.join('?' * len(instansi_codes))})"
+        params = list(instansi_codes)
+    frame = _df(
+        con,
+        f"""SELECT r.instansi_code, i.name AS instansi_name, i.kind, i.province, r.year, r.framework,
+                   CAST(r.index_value AS DOUBLE) AS index_value, r.predicate,
+                   CAST(r.domain_1 AS DOUBLE) AS domain_1, CAST(r.domain_2 AS DOUBLE) AS domain_2,
+                   CAST(r.domain_3 AS DOUBLE) AS domain_3, CAST(r.domain_4 AS DOUBLE) AS domain_4,
+                   r.source, r.source_url, r.status, r.note
+            FROM official_result r JOIN instansi i ON i.code = r.instansi_code
+            {where}
+            ORDER BY r.instansi_code, r.year, r.status""",
+        params,
+    )
+    return frame
+
+
+def indicator_levels(
+    con, instansi_code: str | None = None, year: int | None = None, provenance: str | None = None
+) -> pd.DataFrame:
+    """instansi_code, year, framework, indicator, level, provenance, note (filters optional)."""
+    clauses, params = [], []
+    for column, value in (
+        ("instansi_code", instansi_code),
+        ("year", year),
+        ("provenance", provenance),
+    ):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    return _df(
+        con,
+        f"""SELECT instansi_code, year, framework, indicator, level, provenance, note
+            FROM indicator_level {where}
+            ORDER BY instansi_code, year, provenance, indicator""",
+        params,
+    )
+
+
+def level_profiles(con, instansi_code: str | None = None) -> pd.DataFrame:
+    """Which (instansi, year, framework, provenance) profiles exist and how many indicators each has."""
+    where, params = ("WHERE instansi_code = ?", [instansi_code]) if instansi_code else ("", [])
+    return _df(
+        con,
+        f"""SELECT instansi_code, year, framework, provenance, count(*) AS n_indicators
+            FROM indicator_level {where}
+            GROUP BY ALL ORDER BY instansi_code, year, provenance""",
+        params,
+    )
+
+
+def story_frames(con, instansi_code: str) -> tuple[pd.DataFrame, ...]:
+    """What spbe.presentation.story.build_story reads: official results, and the instansi's levels, OPDs, owners."""
+    return (
+        official_results(con),
+        indicator_levels(con, instansi_code),
+        opd_table(con, instansi_code),
+        owner_table(con, instansi_code),
+    )
+
+
+def opd_table(con, instansi_code: str | None = None) -> pd.DataFrame:
+    where, params = ("WHERE instansi_code = ?", [instansi_code]) if instansi_code else ("", [])
+    return _df(
+        con,
+        f"SELECT instansi_code, opd_code, name, short_name FROM opd {where} "
+        "ORDER BY instansi_code, opd_code",
+        params,
+    )
+
+
+def owner_table(con, instansi_code: str | None = None, framework: str | None = None):
+    clauses, params = [], []
+    for column, value in (("instansi_code", instansi_code), ("framework", framework)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    return _df(
+        con,
+        f"""SELECT instansi_code, framework, indicator, opd_code, role, confirmed
+            FROM indicator_owner {where}
+            ORDER BY instansi_code, framework, indicator, role, opd_code""",
+        params,
+    )
+
+
+def import_log(con, limit: int = 50) -> pd.DataFrame:
+    return _df(
+        con,
+        "SELECT id, logged_at, actor, file_name, sha256, rows_added, rows_changed, status, message "
+        "FROM import_log ORDER BY id DESC LIMIT ?",
+        [limit],
+    )
+
+
+DATA_TABLES = (
+    "instansi",
+    "official_result",
+    "indicator_level",
+    "opd",
+    "indicator_owner",
+    "import_log",
+    "cost_table",
+    "scenario",
+)
+
+
+def data_tables(con) -> tuple[str, ...]:
+    """The data tables this database has (older schema versions lack the newer ones)."""
+    present = {
+        r[0]
+        for r in con.cursor()
+        .execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")
+        .fetchall()
+    }
+    return tuple(t for t in DATA_TABLES if t in present)
+
+
+def table_counts(con) -> dict[str, int]:
+    cur = con.cursor()
+    names = data_tables(con)
+    # one statement, so one snapshot: never the rows of an import without its log entry
+    row = cur.execute("SELECT " + ", ".join(f"(SELECT count(*) FROM {n})" for n in names))
+    return dict(zip(names, (int(n) for n in row.fetchone()), strict=True))
+
+
+def data_version(con) -> int:
+    """Changes whenever an import is logged, so cached frames refresh after a write."""
+    cur = con.cursor()
+    return int(cur.execute("SELECT coalesce(max(id), 0) FROM import_log").fetchone()[0])

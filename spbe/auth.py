@@ -16,6 +16,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from spbe.core.errors import SpbeError
+
 HASH_ENV = "SPBE_ADMIN_PASSWORD_HASH"
 SECRET_KEY = "admin_password_hash"
 ALGORITHM = "pbkdf2_sha256"
@@ -25,8 +27,10 @@ BASE_DELAY_S = 2.0
 MAX_DELAY_S = 300.0
 
 
-class AuthError(ValueError):
+class AuthError(SpbeError):
     """Wrong password, a throttled attempt, or a malformed hash (Indonesian message)."""
+
+    EXIT_CODE = 1
 
 
 def hash_password(password: str, *, salt: bytes | None = None, iterations: int = ITERATIONS) -> str:

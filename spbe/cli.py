@@ -11,11 +11,10 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from spbe.core.errors import SpbeError
+
 EXIT_OK, EXIT_FAILURE, EXIT_REFUSED = 0, 1, 2
-
-
-class Refused(Exception):
-    """Input refused: printed as-is, exit code 2."""
+Refused = SpbeError  # input refused: printed as-is, exit code 2 (SpbeError.EXIT_CODE)
 
 
 def _print_err(text: str) -> None:
@@ -147,7 +146,7 @@ def cmd_deck(args) -> int:
     try:
         story = build_story(*frames, code, args.year, made_on=date.today())
         charts = write_deck(story, args.out)
-    except ValueError as exc:  # no result that year, or the file cannot be written
+    except SpbeError as exc:  # no result that year, or the file cannot be written
         raise Refused(str(exc)) from None
     print(f"Presentasi ditulis: {args.out} ({len(story.slides)} slide, {charts.count} grafik)")
     if charts.problem:
@@ -256,18 +255,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse already printed its message
         return EXIT_REFUSED if exc.code else EXIT_OK
-    from spbe.auth import AuthError
-    from spbe.core.framework import FrameworkError
-    from spbe.store import StoreError
-
     try:
         return args.handler(args)
-    except Refused as exc:
+    except SpbeError as exc:  # refused input (2) or an unusable database or framework (1)
         _print_err(str(exc))
-        return EXIT_REFUSED
-    except (StoreError, FrameworkError, AuthError) as exc:
-        _print_err(str(exc))
-        return EXIT_FAILURE
+        return exc.EXIT_CODE
     except KeyboardInterrupt:
         _print_err("Dibatalkan.")
         return EXIT_FAILURE

@@ -3,6 +3,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from spbe.core.errors import SpbeError
 from spbe.core.formatting import round_half_up
 from spbe.core.scoring import score_profile
 from spbe.results.changes import domain_changes, indicator_changes
@@ -53,13 +54,13 @@ def test_maluku_utara_2023_to_2024_by_domain():
 
 def test_domain_changes_refuse_what_cannot_be_compared():
     official = official_frame()
-    with pytest.raises(ValueError, match="Nilai domain 1 Provinsi Maluku Utara tahun 2022"):
+    with pytest.raises(SpbeError, match="Nilai domain 1 Provinsi Maluku Utara tahun 2022"):
         domain_changes(official, "prov-maluku-utara", 2022, 2024)
-    with pytest.raises(ValueError, match="instrumen berbeda"):
+    with pytest.raises(SpbeError, match="instrumen berbeda"):
         domain_changes(official, "nasional", 2020, 2021)
-    with pytest.raises(ValueError, match="dua tahun yang berbeda"):
+    with pytest.raises(SpbeError, match="dua tahun yang berbeda"):
         domain_changes(official, "kota-ternate", 2024, 2024)
-    with pytest.raises(ValueError, match="kota-ternate tahun 2022"):
+    with pytest.raises(SpbeError, match="kota-ternate tahun 2022"):
         domain_changes(official, "kota-ternate", 2022, 2024)
 
 
@@ -100,10 +101,10 @@ def test_ternate_profiles_by_indicator(spbe2020):
 
 def test_indicator_changes_need_complete_profiles_of_the_chosen_provenance():
     levels = levels_frame((2023, TERNATE_2023), (2024, TERNATE_2024))
-    with pytest.raises(ValueError, match=r"Tidak ada tingkat indikator \(resmi\)"):
+    with pytest.raises(SpbeError, match=r"Tidak ada tingkat indikator \(resmi\)"):
         indicator_changes(levels, "kota-ternate", 2023, 2024, "resmi")
     partial = levels[~((levels["year"] == 2024) & (levels["indicator"] == 47))]
-    with pytest.raises(ValueError, match="indikator 47: tidak ada nilainya"):
+    with pytest.raises(SpbeError, match="indikator 47: tidak ada nilainya"):
         indicator_changes(partial, "kota-ternate", 2023, 2024, "rekonstruksi")
 
 

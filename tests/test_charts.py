@@ -2,6 +2,7 @@ import pandas as pd
 import pytest
 
 from spbe.charts.results import RPJMN_TARGET, domain_trend_figure, trend_figure
+from spbe.core.errors import SpbeError
 from spbe.core.formatting import PLOTLY_SEPARATORS
 from tests.official_rows import NATIONAL, official_frame
 
@@ -89,7 +90,7 @@ def test_hover_texts_use_a_decimal_comma_and_the_provenance():
 
 
 def test_unknown_instansi_is_refused():
-    with pytest.raises(ValueError, match="Tidak ada hasil evaluasi untuk: kota-atlantis"):
+    with pytest.raises(SpbeError, match="Tidak ada hasil evaluasi untuk: kota-atlantis"):
         trend_figure(official_frame(), ["kota-atlantis"])
 
 

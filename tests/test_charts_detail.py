@@ -10,6 +10,7 @@ from spbe.charts.detail import (
     waterfall_figure,
 )
 from spbe.charts.style import PREDICATE_COLOURS
+from spbe.core.errors import SpbeError
 from spbe.results.changes import domain_changes, indicator_changes
 from spbe.results.contributions import opd_contributions
 from tests.official_rows import (
@@ -58,7 +59,7 @@ def test_heatmap_refuses_mixed_provenances(spbe2020):
             levels_frame((2024, TERNATE_2024), provenance="mandiri"),
         ]
     )
-    with pytest.raises(ValueError, match="satu provenance"):
+    with pytest.raises(SpbeError, match="satu provenance"):
         indicator_heatmap(mixed, spbe2020)
 
 

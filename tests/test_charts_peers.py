@@ -6,6 +6,7 @@ import pytest
 
 from spbe.charts.peers import distribution_figure, peer_ranking_figure
 from spbe.charts.style import HIGHLIGHT, PREDICATE_COLOURS
+from spbe.core.errors import SpbeError
 from spbe.results.published import national_distribution, peer_ranking
 from tests.official_rows import official_frame, raw_results
 
@@ -96,7 +97,7 @@ def test_a_printed_2_60_falls_in_the_2_60_bin(spbe2020):
 
 def test_bin_width_must_be_whole_hundredths(spbe2020):
     table = national_distribution(official_frame(), 2024, "provinsi")
-    with pytest.raises(ValueError, match="kelipatan 0,01"):
+    with pytest.raises(SpbeError, match="kelipatan 0,01"):
         distribution_figure(table, spbe2020, bin_width=0.125)
 
 

@@ -4,6 +4,7 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
+from spbe.core.errors import SpbeError
 from spbe.core.instansi import instansi_code
 from spbe.core.scoring import index_scaled
 from spbe.results.contributions import UNASSIGNED, opd_contributions, opd_indicators
@@ -159,18 +160,18 @@ def test_mapping_is_confirmed_only_when_every_row_is(spbe2020):
 def test_bad_mapping_and_bad_levels_are_explained(spbe2020):
     levels, opd = ternate_levels(), opd_frame()
     unknown_opd = pd.concat([owners_frame(), owners_frame().iloc[:1].assign(opd_code="dishub")])
-    with pytest.raises(ValueError, match="OPD 'dishub' yang tidak ada"):
+    with pytest.raises(SpbeError, match="OPD 'dishub' yang tidak ada"):
         opd_contributions(levels, unknown_opd, opd, spbe2020)
     unknown_ind = pd.concat([owners_frame(), owners_frame().iloc[:1].assign(indicator=48)])
-    with pytest.raises(ValueError, match="indikator 48 yang tidak ada dalam spbe-2020"):
+    with pytest.raises(SpbeError, match="indikator 48 yang tidak ada dalam spbe-2020"):
         opd_contributions(levels, unknown_ind, opd, spbe2020)
     bad_role = owners_frame().assign(role="ketua")
-    with pytest.raises(ValueError, match="Peran OPD 'ketua' tidak dikenal"):
+    with pytest.raises(SpbeError, match="Peran OPD 'ketua' tidak dikenal"):
         opd_contributions(levels, bad_role, opd, spbe2020)
-    with pytest.raises(ValueError, match="indikator 47: tidak ada nilainya"):
+    with pytest.raises(SpbeError, match="indikator 47: tidak ada nilainya"):
         opd_contributions(levels[levels["indicator"] != 47], owners_frame(), opd, spbe2020)
     two_years = levels_frame((2023, TERNATE_2024), (2024, TERNATE_2024))
-    with pytest.raises(ValueError, match="lebih dari satu year"):
+    with pytest.raises(SpbeError, match="lebih dari satu year"):
         opd_contributions(two_years, owners_frame(), opd, spbe2020)
 
 

@@ -13,13 +13,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from spbe.core.errors import Problem, SpbeError
 from spbe.files.excel import (
     EXPORT_SHEETS,
     LEVELS_HEADER,
     PROVENANCES,
     ExportBook,
     WorkbookError,
-    WorkbookProblem,
     build_instansi_lookup,
     read_levels_workbook,
     write_export,
@@ -63,7 +63,7 @@ def refused(source, **kwargs) -> WorkbookError:
     return caught.value
 
 
-def where(problem: WorkbookProblem):
+def where(problem: Problem):
     return problem.sheet, problem.row, problem.column
 
 
@@ -357,7 +357,7 @@ def test_not_a_real_xlsx(tmp_path, content, rule_start):
 
 def test_missing_file_is_a_workbook_error(tmp_path):
     error = refused(tmp_path / "tidak-ada.xlsx")
-    assert error.problems == (WorkbookProblem(None, None, None, "berkas tidak ditemukan"),)
+    assert error.problems == (Problem(None, None, None, "berkas tidak ditemukan"),)
     assert error.sha256 is None
 
 
@@ -413,7 +413,7 @@ def test_every_problem_is_reported_at_once(make_xlsx):
 
 
 def test_conflicting_lookup_spellings_are_refused():
-    with pytest.raises(ValueError, match="menunjuk dua kode"):
+    with pytest.raises(SpbeError, match="menunjuk dua kode"):
         read_levels_workbook(
             b"", instansi_lookup={"Kota Ternate": "kota-ternate", "kota  ternate": "kota-lain"}
         )

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from spbe.core.errors import SpbeError
 from spbe.core.instansi import instansi_code
 from spbe.results.insights import narrative, rounding_note, summary_kpi
 from tests.official_rows import official_frame, raw_results
@@ -174,13 +175,13 @@ def test_narratives_of_a_fall_a_same_value_and_a_provisional_year():
 
 
 def test_a_year_without_data_is_a_clear_error():
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(SpbeError) as err:
         summary_kpi(official_frame(), "kota-ternate", 2022)
     assert str(err.value) == (
         "Tidak ada hasil evaluasi SPBE untuk kota-ternate tahun 2022 "
         "(tahun yang tersedia: 2023, 2024, 2025)."
     )
-    with pytest.raises(ValueError, match="tidak ada dalam data hasil evaluasi"):
+    with pytest.raises(SpbeError, match="tidak ada dalam data hasil evaluasi"):
         narrative(official_frame(), "kota-atlantis", 2024)
 
 

@@ -1,6 +1,7 @@
 import pandas as pd
 import pytest
 
+from spbe.core.errors import SpbeError
 from spbe.core.instansi import instansi_code, kind_of
 from tests.conftest import ROOT
 
@@ -31,7 +32,7 @@ def test_every_published_name_gets_a_unique_code_per_year_and_kind_matches():
 
 
 def test_empty_name_is_refused():
-    with pytest.raises(ValueError, match="tidak valid"):
+    with pytest.raises(SpbeError, match="tidak valid"):
         instansi_code(" -- ")
 
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from spbe.core.errors import SpbeError
 from spbe.core.framework import FrameworkError
 from spbe.core.planner import (
     STEP_COLUMNS,
@@ -367,7 +368,7 @@ def test_bad_budgets(spbe2020, budget):
 
 
 def test_errors_are_value_errors_with_indonesian_text(spbe2020):
-    with pytest.raises(ValueError, match="Rencana tidak dapat dihitung"):
+    with pytest.raises(SpbeError, match="Rencana tidak dapat dihitung"):
         cheapest_plan(flat(spbe2020), "Baik", spbe2020, locked=[99])
 
 

@@ -2,6 +2,7 @@ import math
 
 import pytest
 
+from spbe.core.errors import SpbeError
 from spbe.core.provenance import provenance_caption, provenance_kind, provenance_label
 
 
@@ -21,7 +22,7 @@ def test_status_and_provenance_map_to_the_same_kind():
 
 
 def test_unknown_provenance_is_refused_in_indonesian():
-    with pytest.raises(ValueError, match="Asal data 'tebakan' tidak dikenal"):
+    with pytest.raises(SpbeError, match="Asal data 'tebakan' tidak dikenal"):
         provenance_label("tebakan", 2024)
 
 

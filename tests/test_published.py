@@ -3,6 +3,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from spbe.core.errors import SpbeError
 from spbe.results.published import (
     band_framework,
     competition_rank,
@@ -116,9 +117,9 @@ def test_a_final_result_wins_over_a_provisional_one_of_the_same_year():
 
 
 def test_unknown_instansi_and_missing_columns_are_explained():
-    with pytest.raises(ValueError, match="Instansi 'kota-atlantis' tidak ada"):
+    with pytest.raises(SpbeError, match="Instansi 'kota-atlantis' tidak ada"):
         result_row(official_frame(), "kota-atlantis", 2024)
-    with pytest.raises(ValueError, match="tidak memiliki kolom: province"):
+    with pytest.raises(SpbeError, match="tidak memiliki kolom: province"):
         peer_ranking(official_frame().drop(columns=["province"]), 2024)
 
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from spbe.core.errors import SpbeError
 from spbe.planning.links import (
     KEYS,
     Decoded,
@@ -144,9 +145,9 @@ def test_a_link_is_applied_once_not_when_it_is_what_the_session_wrote():
 
 
 def test_the_state_refuses_unknown_provenance_and_mode():
-    with pytest.raises(ValueError, match="Asal profil"):
+    with pytest.raises(SpbeError, match="Asal profil"):
         ScenarioState("kota-ternate", 2024, "tebakan")
-    with pytest.raises(ValueError, match="Mode perencana"):
+    with pytest.raises(SpbeError, match="Mode perencana"):
         ScenarioState("kota-ternate", 2024, "resmi", mode="acak")
 
 

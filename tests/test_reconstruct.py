@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from spbe.core.errors import SpbeError
 from spbe.core.formatting import round_half_up
 from spbe.core.reconstruct import (
     Reconstruction,
@@ -267,14 +268,14 @@ def test_2023_results_printed_1_80_cukup_have_no_exact_profile(instansi, spbe202
 
 
 def test_framework_without_domains_is_refused_in_indonesian(pemdi):
-    with pytest.raises(ValueError, match="tidak memiliki domain"):
+    with pytest.raises(SpbeError, match="tidak memiliki domain"):
         reconstruct_levels({}, 2.50, "Baik", pemdi)
     with pytest.raises(ReconstructionError):
         why_not_reconstructable({1: 2.0}, 2.50, None, pemdi)
 
 
 def test_unknown_domain_number_is_refused(spbe2020):
-    with pytest.raises(ValueError, match="Domain 5 tidak ada dalam kerangka spbe-2020"):
+    with pytest.raises(SpbeError, match="Domain 5 tidak ada dalam kerangka spbe-2020"):
         reconstruct({1: 1.0, 2: 1.0, 3: 1.0, 4: 1.0, 5: 1.0}, 1.00, None, spbe2020)
 
 

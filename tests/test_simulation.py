@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from spbe.core.costs import CostError, costs_mapping, default_costs, validate_costs
+from spbe.core.errors import SpbeError
 from spbe.core.framework import FrameworkError, load_framework
 from spbe.core.planner import apply_plan
 from spbe.core.scoring import score
@@ -222,9 +223,9 @@ def test_one_level_a_year_and_locks_are_passed_to_the_planner(start, fw, costs):
     assert described["Tingkat tertinggi yang diizinkan"] == "4"
     assert described["Satu tingkat per tahun"].startswith("ya")
     assert sim.PlanSettings(target=Decimal("2.75")).target_text(fw) == "Indeks ≥ 2,75"
-    with pytest.raises(ValueError, match="Pilih target"):
+    with pytest.raises(SpbeError, match="Pilih target"):
         sim.PlanSettings()
-    with pytest.raises(ValueError, match="Isi anggaran"):
+    with pytest.raises(SpbeError, match="Isi anggaran"):
         sim.PlanSettings(mode="anggaran")
 
 
@@ -344,7 +345,7 @@ def test_scenarios_compare_side_by_side(start, fw, costs, leads):
     other = Scenario("kota-ternate", 2026, "pemdi-2026", "Pemdi", "ilustrasi",
                      dict.fromkeys(pemdi.indicator_numbers, 1),
                      dict.fromkeys(pemdi.indicator_numbers, 1))  # fmt: skip
-    with pytest.raises(ValueError, match="kerangka berbeda"):
+    with pytest.raises(SpbeError, match="kerangka berbeda"):
         sim.compare_scenarios([what_if, other])
 
 

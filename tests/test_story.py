@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from spbe import store
+from spbe.core.errors import SpbeError
 from spbe.core.planner import STEP_COLUMNS, Plan
 from spbe.presentation.story import (
     SLIDE_KEYS,
@@ -171,10 +172,10 @@ def test_no_opd_mapping_is_said_on_the_opd_slide(frames):
 
 
 def test_unknown_year_and_instansi_are_refused_in_indonesian(frames):
-    with pytest.raises(ValueError, match="tahun yang tersedia: 2023, 2024, 2025"):
+    with pytest.raises(SpbeError, match="tahun yang tersedia: 2023, 2024, 2025"):
         story_of(frames, "kota-ternate", 2019)
     official, per = frames
-    with pytest.raises(ValueError, match="tidak ada dalam data hasil evaluasi"):
+    with pytest.raises(SpbeError, match="tidak ada dalam data hasil evaluasi"):
         build_story(official, *per["kota-ternate"], "kota-atlantis", 2024, made_on=MADE_ON)
 
 

@@ -19,6 +19,7 @@ from spbe.charts.style import (
     predicate_colour,
     signed,
 )
+from spbe.core.errors import SpbeError
 from spbe.core.formatting import format_number
 from spbe.core.framework import Framework, load_framework
 from spbe.core.scoring import predicate
@@ -30,7 +31,7 @@ STEP_PLACES = 3  # a domain step such as 0,104 or an indicator step such as 0,02
 
 def _single_value(frame: pd.DataFrame, column: str) -> None:
     if column in frame.columns and frame[column].nunique(dropna=True) > 1:
-        raise ValueError(f"Peta panas hanya untuk satu {column}; data berisi beberapa.")
+        raise SpbeError(f"Peta panas hanya untuk satu {column}; data berisi beberapa.")
 
 
 def indicator_heatmap(
@@ -44,9 +45,9 @@ def indicator_heatmap(
     for column in ("instansi_code", "provenance"):
         _single_value(levels, column)
     if "framework" in levels.columns and (levels["framework"] != framework.id).any():
-        raise ValueError(f"Data tingkat berisi kerangka selain {framework.id}.")
+        raise SpbeError(f"Data tingkat berisi kerangka selain {framework.id}.")
     if levels.empty:
-        raise ValueError("Tidak ada tingkat indikator untuk ditampilkan.")
+        raise SpbeError("Tidak ada tingkat indikator untuk ditampilkan.")
     years = sorted(int(y) for y in levels["year"].unique())
     numbers = list(framework.indicator_numbers)
     z = np.full((len(numbers), len(years)), np.nan)

@@ -19,6 +19,7 @@ from spbe.charts.style import (
     predicate_colour,
     vertical_band_shapes,
 )
+from spbe.core.errors import SpbeError
 from spbe.core.framework import Framework
 from spbe.results.published import KIND_PLURAL
 
@@ -84,7 +85,7 @@ def distribution_figure(
     Bins are counted on integer hundredths, so a published 2,60 always falls in [2,60; 2,70)."""
     step = round(bin_width * 100)
     if step < 1 or not math.isclose(step, bin_width * 100):
-        raise ValueError("Lebar kelas histogram harus kelipatan 0,01.")
+        raise SpbeError("Lebar kelas histogram harus kelipatan 0,01.")
     hundredths = np.rint(distribution["index_value"].to_numpy(dtype=float) * 100).astype(int)
     bins = hundredths // step
     first, last = int(bins.min()), int(bins.max())

@@ -28,6 +28,7 @@ from spbe.charts.style import (
     base_layout,
     index_text,
 )
+from spbe.core.errors import SpbeError
 from spbe.core.framework import Framework, load_framework
 from spbe.core.provenance import provenance_label
 from spbe.core.scoring import predicate
@@ -57,9 +58,9 @@ def _rows(official: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
     rows = official[official["instansi_code"].isin(list(codes))]
     missing = [c for c in codes if c != NATIONAL and not (rows["instansi_code"] == c).any()]
     if missing:
-        raise ValueError(f"Tidak ada hasil evaluasi untuk: {', '.join(missing)}.")
+        raise SpbeError(f"Tidak ada hasil evaluasi untuk: {', '.join(missing)}.")
     if rows.empty:
-        raise ValueError("Tidak ada hasil evaluasi untuk digambar.")
+        raise SpbeError("Tidak ada hasil evaluasi untuk digambar.")
     return with_predicates(rows).sort_values(["instansi_code", "year"], kind="stable")
 
 
@@ -257,12 +258,12 @@ def _domain_framework(rows: pd.DataFrame) -> Framework:
     for framework_id in rows["framework"].unique():
         try:
             fw = load_framework(str(framework_id))
-        except ValueError:
+        except SpbeError:
             continue
         if fw.has_domains:
             loaded.append(fw)
     if not loaded:
-        raise ValueError("Tidak ada kerangka dengan domain untuk data yang dipilih.")
+        raise SpbeError("Tidak ada kerangka dengan domain untuk data yang dipilih.")
     return max(loaded, key=lambda fw: fw.first_year)
 
 

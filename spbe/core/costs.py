@@ -23,26 +23,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from spbe.core.errors import SpbeError
 from spbe.core.framework import Framework
 from spbe.core.paths import DEFAULT_COSTS_FILE
 
 INDICATOR_COLUMN = "Indikator"
 FRAMEWORK_COLUMN = "kerangka"  # only in the default file, which holds several frameworks
-MAX_LISTED_PROBLEMS = 20
 _STEP_HEADER = re.compile(r"^(\d+)→(\d+)$")
 _ARROWS = ("->", "→", "–", "—", "-")
 _WHOLE_TEXT = re.compile(r"^-?\d+$")
 
 
-class CostError(ValueError):
+class CostError(SpbeError):
     """A cost table cannot be used. ``problems`` lists every problem found, in Indonesian."""
 
-    def __init__(self, problems: str | Sequence[str]):
-        self.problems = (problems,) if isinstance(problems, str) else tuple(problems)
-        shown = list(self.problems[:MAX_LISTED_PROBLEMS])
-        if len(self.problems) > MAX_LISTED_PROBLEMS:
-            shown.append(f"… dan {len(self.problems) - MAX_LISTED_PROBLEMS} masalah lainnya.")
-        super().__init__("Tabel biaya tidak valid:\n- " + "\n- ".join(shown))
+    HEADING = "Tabel biaya tidak valid"
+    ALWAYS_LIST = True
 
 
 @dataclass(frozen=True, eq=False)

@@ -59,6 +59,8 @@ class SpbeError(Exception):
     """
 
     HEADING: str | None = None
+    ALWAYS_LIST = False  # a single problem as a bulleted list too
+    EXIT_CODE = 2  # the command line's exit code: 2 refused input, 1 an unusable resource
 
     def __init__(self, problems: str | Problem | Iterable[object], *, heading: str | None = None):
         if isinstance(problems, str | Problem):
@@ -71,7 +73,7 @@ class SpbeError(Exception):
         shown = listed(self.problems)
         if self.heading is None:
             return "\n- ".join(shown) if len(shown) > 1 else (shown[0] if shown else "")
-        if len(shown) == 1:
+        if len(shown) == 1 and not self.ALWAYS_LIST:
             return f"{self.heading}: {shown[0]}"
         return f"{self.heading}:\n- " + "\n- ".join(shown)
 

@@ -16,14 +16,17 @@ from decimal import Decimal, InvalidOperation
 from functools import cache, cached_property
 from pathlib import Path
 
+from spbe.core.errors import SpbeError
 from spbe.core.paths import FRAMEWORKS_DIR
 
 REGISTRY_FILE = "registry.toml"
 INDICATOR_PREFIX = "Tingkat Kematangan "
 
 
-class FrameworkError(ValueError):
+class FrameworkError(SpbeError):
     """A framework file is missing or inconsistent, or no framework covers a year."""
+
+    EXIT_CODE = 1
 
 
 @dataclass(frozen=True)

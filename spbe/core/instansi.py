@@ -6,6 +6,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+from spbe.core.errors import SpbeError
+
 KINDS = ("nasional", "pusat", "provinsi", "kabupaten", "kota")
 _PREFIXES = (("provinsi ", "prov-"), ("kab. ", "kab-"), ("kabupaten ", "kab-"), ("kota ", "kota-"))
 
@@ -20,7 +22,7 @@ def instansi_code(name: str) -> str:
             break
     slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     if not slug:
-        raise ValueError(f"Nama instansi kosong atau tidak valid: {name!r}")
+        raise SpbeError(f"Nama instansi kosong atau tidak valid: {name!r}")
     return prefix + slug
 
 

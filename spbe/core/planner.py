@@ -40,27 +40,19 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 import numpy as np
 import pandas as pd
 
+from spbe.core.errors import SpbeError
 from spbe.core.formatting import format_index
 from spbe.core.framework import Framework, FrameworkError
 from spbe.core.scoring import index_scaled, predicate_scaled
 
 STEP_COLUMNS = ("indicator", "from_level", "to_level", "cost", "index_gain", "opd")
 _INT64_SAFE = 2**62  # exact int64 sums below this; above it the table uses Python integers
-MAX_LISTED_PROBLEMS = 20
 
 
-class PlannerError(ValueError):
+class PlannerError(SpbeError):
     """The planning request cannot be answered. ``problems`` lists every problem, in Indonesian."""
 
-    def __init__(self, problems: str | Sequence[str]):
-        self.problems = (problems,) if isinstance(problems, str) else tuple(problems)
-        shown = list(self.problems[:MAX_LISTED_PROBLEMS])
-        if len(self.problems) > MAX_LISTED_PROBLEMS:
-            shown.append(f"… dan {len(self.problems) - MAX_LISTED_PROBLEMS} masalah lainnya.")
-        if len(shown) == 1:
-            super().__init__(f"Rencana tidak dapat dihitung: {shown[0]}")
-        else:
-            super().__init__("Rencana tidak dapat dihitung:\n- " + "\n- ".join(shown))
+    HEADING = "Rencana tidak dapat dihitung"
 
 
 @dataclass(frozen=True, eq=False)

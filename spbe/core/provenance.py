@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from spbe.core.errors import SpbeError
+
 FINAL = "final"
 PROVISIONAL = "provisional"
 
@@ -23,7 +25,7 @@ def provenance_kind(status_or_provenance: str) -> str:
     key = _STATUS_TO_PROVENANCE.get(key, key)
     if key not in _BADGES:
         known = ", ".join([*_STATUS_TO_PROVENANCE, *_BADGES])
-        raise ValueError(
+        raise SpbeError(
             f"Asal data '{status_or_provenance}' tidak dikenal (yang dikenal: {known})."
         )
     return key

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
 
+from spbe.core.errors import SpbeError
 from spbe.core.formatting import format_index
 from spbe.core.framework import Framework, FrameworkError
 
@@ -56,7 +57,7 @@ NOTE = (
 )
 
 
-class ReconstructionError(ValueError):
+class ReconstructionError(SpbeError):
     """The question cannot be asked of this framework (e.g. it has no domains)."""
 
 

@@ -14,11 +14,11 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from spbe.core.errors import SpbeError
 from spbe.core.framework import Band, Framework
 
 KEYS = ("instansi", "year")
 REQUIRED_COLUMNS = (*KEYS, "indicator", "level")
-MAX_LISTED_PROBLEMS = 20
 # Band comparison for indices given as floats: far below the 0.0001 resolution of any index.
 BAND_TOLERANCE = 1e-9
 _NUMERIC_TYPES = (
@@ -37,15 +37,11 @@ _NUMERIC_TYPES = (
 )
 
 
-class ScoringError(ValueError):
+class ScoringError(SpbeError):
     """Input levels cannot be scored. ``problems`` lists every problem found, in Indonesian."""
 
-    def __init__(self, problems: list[str] | tuple[str, ...]):
-        self.problems = tuple(problems)
-        shown = list(self.problems[:MAX_LISTED_PROBLEMS])
-        if len(self.problems) > MAX_LISTED_PROBLEMS:
-            shown.append(f"… dan {len(self.problems) - MAX_LISTED_PROBLEMS} masalah lainnya.")
-        super().__init__("Data tingkat indikator tidak dapat dihitung:\n- " + "\n- ".join(shown))
+    HEADING = "Data tingkat indikator tidak dapat dihitung"
+    ALWAYS_LIST = True
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Workbooks in and out (openpyxl): the levels template, the levels reader, formatted exports.
 
 Reading (``read_levels_workbook``) is all-or-nothing: every problem in the file is collected as a
-``WorkbookProblem`` (sheet, row, column, rule — in Indonesian) and raised together in one
+``Problem`` (sheet, row, column, rule — in Indonesian) and raised together in one
 ``WorkbookError``; nothing is returned unless every row is valid. Database work (conflicts with
 stored values, transactions, the import log) belongs to ``spbe.store``.
 
@@ -54,6 +54,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from spbe.core.errors import Problem, SpbeError
 from spbe.core.framework import (
     FRAMEWORKS_DIR,
     Framework,
@@ -75,7 +76,6 @@ __all__ = [
     "ExportBook",
     "LevelsUpload",
     "WorkbookError",
-    "WorkbookProblem",
     "build_instansi_lookup",
     "levels_sheet_frame",
     "read_levels_workbook",
@@ -152,7 +152,6 @@ DEFAULT_COLUMN_LABELS = {
 }
 INDEX_FORMAT = "0.00"
 RUPIAH_FORMAT = '"Rp" #,##0'
-MAX_LISTED_PROBLEMS = 20
 MAX_HINTED_SPELLINGS = 50  # distinct unknown instansi that get a "maksud Anda" hint
 
 _HEADER_FONT = Font(bold=True)
@@ -169,54 +168,30 @@ _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # -- problems -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class WorkbookProblem:
-    """One thing wrong with an uploaded workbook; ``str()`` gives the Indonesian message.
-
-    ``sheet``, ``row`` (Excel row number) and ``column`` (header label) are None when the problem
-    is not tied to one.
-    """
-
-    sheet: str | None
-    row: int | None
-    column: str | None
-    rule: str
-
-    def __str__(self) -> str:
-        where = []
-        if self.sheet is not None:
-            where.append(f'Sheet "{self.sheet}"')
-        if self.row is not None:
-            where.append(f"baris {self.row}")
-        if self.column is not None:
-            where.append(f"kolom {self.column}")
-        return f"{', '.join(where) or 'Berkas'}: {self.rule}"
-
-
-class WorkbookError(ValueError):
+class WorkbookError(SpbeError):
     """A workbook was refused. ``problems`` holds every problem found (all-or-nothing).
 
     ``file_name`` and ``sha256`` (None when the file could not be read at all) describe the refused
     file, for the import log.
     """
 
+    ALWAYS_LIST = True
+
     def __init__(
         self,
-        problems: Iterable[WorkbookProblem],
+        problems: Iterable[Problem],
         *,
         file_name: str | None = None,
         sha256: str | None = None,
     ):
-        self.problems = tuple(problems)
+        problems = tuple(problems)
         self.file_name = file_name
         self.sha256 = sha256
-        shown = [str(p) for p in self.problems[:MAX_LISTED_PROBLEMS]]
-        if len(self.problems) > MAX_LISTED_PROBLEMS:
-            shown.append(f"… dan {len(self.problems) - MAX_LISTED_PROBLEMS} masalah lainnya.")
         name = f'"{file_name}" ' if file_name else ""
+        count = f"{len(problems):,}".replace(",", ".")
         super().__init__(
-            f"Berkas {name}ditolak ({len(self.problems)} masalah); tidak ada data yang diimpor:\n- "
-            + "\n- ".join(shown)
+            problems,
+            heading=f"Berkas {name}ditolak ({count} masalah); tidak ada data yang diimpor",
         )
 
 
@@ -255,7 +230,7 @@ class _InstansiResolver:
         for spelling, code in lookup.items():
             key = _normalise(spelling)
             if self._codes.setdefault(key, code) != code:
-                raise ValueError(
+                raise SpbeError(
                     f'Ejaan instansi "{spelling}" menunjuk dua kode: {self._codes[key]} dan {code}.'
                 )
             self._spelling.setdefault(key, str(spelling))
@@ -371,7 +346,7 @@ def _read_source(source: str | Path | bytes | BinaryIO, file_name: str | None) -
             problem = "yang ditunjuk adalah folder, bukan berkas"
         except OSError as exc:
             problem = f"berkas tidak dapat dibaca ({exc.strerror or exc})"
-        raise WorkbookError([WorkbookProblem(None, None, None, problem)], file_name=name)
+        raise WorkbookError([Problem(None, None, None, problem)], file_name=name)
     data = source.read()
     name = file_name or Path(str(getattr(source, "name", "") or "unggahan.xlsx")).name
     return bytes(data), name
@@ -380,7 +355,7 @@ def _read_source(source: str | Path | bytes | BinaryIO, file_name: str | None) -
 def _open_workbook(data: bytes, file_name: str, sha256: str):
     def refuse(rule: str):
         return WorkbookError(
-            [WorkbookProblem(None, None, None, rule)], file_name=file_name, sha256=sha256
+            [Problem(None, None, None, rule)], file_name=file_name, sha256=sha256
         )
 
     if not data:
@@ -423,13 +398,13 @@ def _locate_columns(header: Sequence[object], sheet: str) -> tuple[dict[str, int
         if len(found) > 1:
             letters = " dan ".join(get_column_letter(p + 1) for p in found)
             problems.append(
-                WorkbookProblem(
+                Problem(
                     sheet, 1, label, f"judul kolom muncul lebih dari sekali ({letters})"
                 )
             )
         elif not found and label in REQUIRED_HEADERS:
             problems.append(
-                WorkbookProblem(
+                Problem(
                     sheet,
                     1,
                     label,
@@ -473,7 +448,7 @@ def _read_levels_sheet(workbook, resolver: _InstansiResolver, directory: Path):
     if ws is None:
         present = ", ".join(f'"{t}"' for t in workbook.sheetnames) or "tidak ada"
         rule = f"sheet tidak ditemukan (sheet yang ada: {present})"
-        return None, [WorkbookProblem(sheet, None, None, rule)]
+        return None, [Problem(sheet, None, None, rule)]
     sheet = ws.title
     ws.reset_dimensions()  # a wrong <dimension> would otherwise cut rows off silently
     lines = ws.iter_rows(values_only=True)
@@ -483,7 +458,7 @@ def _read_levels_sheet(workbook, resolver: _InstansiResolver, directory: Path):
     if header_blank and not columns:
         # an empty header: report "empty" when nothing follows, missing columns otherwise
         if not any(_not_blank(v) for line in lines for v in line):
-            return None, [WorkbookProblem(sheet, None, None, "sheet kosong (tidak ada judul)")]
+            return None, [Problem(sheet, None, None, "sheet kosong (tidak ada judul)")]
         lines = iter([])
     if problems:
         return None, problems
@@ -505,7 +480,7 @@ def _read_levels_sheet(workbook, resolver: _InstansiResolver, directory: Path):
         row_problems = []
 
         def problem(column: str, rule: str, _n=row_number, _into=row_problems):
-            _into.append(WorkbookProblem(sheet, _n, column, rule))
+            _into.append(Problem(sheet, _n, column, rule))
 
         code = None
         if _is_blank(raw_instansi):
@@ -579,7 +554,7 @@ def _read_levels_sheet(workbook, resolver: _InstansiResolver, directory: Path):
             first = first_row_of.setdefault(key, row_number)
             if first != row_number:
                 row_problems.append(
-                    WorkbookProblem(
+                    Problem(
                         sheet,
                         row_number,
                         None,
@@ -603,7 +578,7 @@ def _read_levels_sheet(workbook, resolver: _InstansiResolver, directory: Path):
         return None, problems
     if not out["source_row"]:
         rule = "tidak ada baris data di bawah baris judul (sheet kosong)"
-        return None, [WorkbookProblem(sheet, None, None, rule)]
+        return None, [Problem(sheet, None, None, rule)]
     rows = pd.DataFrame(
         {
             "instansi_code": pd.Series(out["instansi_code"], dtype="str"),
@@ -805,7 +780,7 @@ def levels_sheet_frame(levels: pd.DataFrame) -> pd.DataFrame:
     read as no notes."""
     missing = [c for c in LEVEL_COLUMNS if c not in levels.columns and c != "note"]
     if missing:
-        raise ValueError(f"Kolom tingkat indikator tidak lengkap; tidak ada: {', '.join(missing)}.")
+        raise SpbeError(f"Kolom tingkat indikator tidak lengkap; tidak ada: {', '.join(missing)}.")
     note = levels["note"] if "note" in levels.columns else pd.Series(None, index=levels.index)
     return pd.DataFrame(
         {
@@ -953,7 +928,7 @@ def write_template(
     "Daftar Instansi" when ``instansi`` (code -> name) is given, and "Petunjuk" (how to fill it in).
     """
     if not frameworks:
-        raise ValueError("Templat membutuhkan sedikitnya satu kerangka penilaian.")
+        raise SpbeError("Templat membutuhkan sedikitnya satu kerangka penilaian.")
     workbook = openpyxl.Workbook(write_only=True)
     _write_sheet(
         workbook,

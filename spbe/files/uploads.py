@@ -11,6 +11,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from spbe.core.errors import SpbeError
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 200
@@ -20,7 +22,7 @@ _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and encrypted workb
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:?([A-Z]+)?(\d+)?"')
 
 
-class UploadError(ValueError):
+class UploadError(SpbeError):
     """The file is not an acceptable workbook (Indonesian message)."""
 
 

@@ -29,6 +29,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from spbe.core.errors import SpbeError
 from spbe.core.framework import Framework, framework_for_year
 from spbe.store.schema import PROVENANCES
 
@@ -57,9 +58,9 @@ class ScenarioState:
 
     def __post_init__(self):
         if self.provenance is not None and self.provenance not in PROVENANCES:
-            raise ValueError(f"Asal profil '{self.provenance}' tidak dikenal.")
+            raise SpbeError(f"Asal profil '{self.provenance}' tidak dikenal.")
         if self.mode not in MODES:
-            raise ValueError(f"Mode perencana '{self.mode}' tidak dikenal.")
+            raise SpbeError(f"Mode perencana '{self.mode}' tidak dikenal.")
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def decode_state(
         )
     try:
         fw = framework_for(year)
-    except ValueError as exc:
+    except SpbeError as exc:
         return Decoded(None, (*messages, f"Tautan skenario diabaikan: {exc}"))
 
     provenance = values.get("p")

@@ -24,6 +24,7 @@ import openpyxl
 import pandas as pd
 
 from spbe.core.costs import INDICATOR_COLUMN, CostError, cost_columns, validate_costs
+from spbe.core.errors import SpbeError
 from spbe.core.formatting import format_delta, format_index, format_number, format_rupiah
 from spbe.core.framework import Framework, framework_for_year, load_framework
 from spbe.core.planner import Plan, apply_plan, best_plan_within_budget, cheapest_plan
@@ -58,7 +59,7 @@ class StartProfile:
     def __post_init__(self):
         fw = load_framework(self.framework_id)
         if len(self.levels) != len(fw.indicators):
-            raise ValueError(
+            raise SpbeError(
                 f"Profil awal harus memiliki {len(fw.indicators)} tingkat, "
                 f"bukan {len(self.levels)}."
             )
@@ -141,7 +142,7 @@ def new_session(
         levels = [levels[n] for n in start.framework.indicator_numbers]
     values = tuple(int(v) for v in (start.levels if levels is None else levels))
     if len(values) != len(start.levels):
-        raise ValueError(
+        raise SpbeError(
             f"Simulasi harus memiliki {len(start.levels)} tingkat, bukan {len(values)}."
         )
     return SimSession(start, values, origin, source, version)
@@ -360,11 +361,11 @@ class PlanSettings:
 
     def __post_init__(self):
         if self.mode not in ("target", "anggaran"):
-            raise ValueError(f"Mode perencana '{self.mode}' tidak dikenal.")
+            raise SpbeError(f"Mode perencana '{self.mode}' tidak dikenal.")
         if self.mode == "target" and self.target is None:
-            raise ValueError("Pilih target predikat atau nilai indeks.")
+            raise SpbeError("Pilih target predikat atau nilai indeks.")
         if self.mode == "anggaran" and (self.budget is None or self.budget < 0):
-            raise ValueError("Isi anggaran dalam Rupiah (0 atau lebih).")
+            raise SpbeError("Isi anggaran dalam Rupiah (0 atau lebih).")
 
     @property
     def max_steps(self) -> int | None:
@@ -429,7 +430,7 @@ def settings_of(state: ScenarioState) -> PlanSettings | None:
         return PlanSettings(
             state.mode, state.target, state.budget, state.locked, state.max_level, state.one_step
         )
-    except ValueError:
+    except SpbeError:
         return None
 
 
@@ -461,7 +462,7 @@ def lead_opd_names(
     frame = pd.DataFrame({"indicator": list(levels), "level": list(levels.values())})
     try:
         result = opd_contributions(frame, owners, opd, fw)
-    except ValueError:
+    except SpbeError:
         return dict.fromkeys(fw.indicator_numbers, UNASSIGNED_NAME), False
     table = result.by_indicator
     return dict(zip(table["indicator"].astype(int), table["lead_opd"])), result.mapping_confirmed
@@ -641,7 +642,7 @@ def compare_scenarios(scenarios: Sequence[Scenario]) -> pd.DataFrame:
     column per domain (aspect without domains). Scenarios must share a framework."""
     frameworks = {s.framework_id for s in scenarios}
     if len(frameworks) > 1:
-        raise ValueError(
+        raise SpbeError(
             "Skenario dengan kerangka berbeda (" + ", ".join(sorted(frameworks)) + ") tidak "
             "dapat dibandingkan; pilih skenario dari kerangka yang sama."
         )

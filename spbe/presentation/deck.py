@@ -27,6 +27,7 @@ from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from spbe.core.errors import SpbeError
 from spbe.presentation.story import Slide, Story
 
 FORMATS = {"pptx": "PowerPoint (.pptx)", "pdf": "PDF (.pdf)"}
@@ -51,7 +52,7 @@ FOOTER_Y = 6.9
 INK, MUTED, ACCENT = (0x11, 0x18, 0x27), (0x4B, 0x55, 0x63), (0x0B, 0x53, 0x94)
 
 
-class DeckError(ValueError):
+class DeckError(SpbeError):
     """The deck cannot be written as asked (Indonesian message)."""
 
 

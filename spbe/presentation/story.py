@@ -42,6 +42,7 @@ from spbe.charts.style import (
     predicate_colour,
 )
 from spbe.core.costs import CostTable, default_costs
+from spbe.core.errors import SpbeError
 from spbe.core.formatting import format_delta, format_index, format_rupiah
 from spbe.core.framework import Framework, load_framework
 from spbe.core.instansi import find_code, spelling_lookup
@@ -259,7 +260,7 @@ def _planned(kpi, fw, levels, opd, owners, costs) -> _Plan:
     contributions, note = None, None
     try:
         contributions = opd_contributions(profile.levels, owners, opd, fw) if len(opd) else None
-    except ValueError as exc:
+    except SpbeError as exc:
         note = str(exc)
     if contributions is None and note is None:
         note = f"Pemetaan indikator ke OPD belum ada untuk {kpi.instansi_name}."
@@ -274,7 +275,7 @@ def _planned(kpi, fw, levels, opd, owners, costs) -> _Plan:
         target, mapping = kpi.next_predicate, table.mapping()
         plan = cheapest_plan(profile.mapping(), target, fw, mapping, owners=leads)
         one_year = cheapest_plan(profile.mapping(), target, fw, mapping, max_steps=1)
-    except ValueError as exc:
+    except SpbeError as exc:
         return _Plan(None, profile, None, contributions, str(exc))
     return _Plan(plan, profile, table, contributions, note, one_year)
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from spbe.core.errors import SpbeError
 from spbe.core.framework import Framework, load_framework
 from spbe.core.scoring import index_scaled
 from spbe.results.published import decimal_of, is_present, result_row
@@ -32,7 +33,7 @@ def _steps(start: tuple[str, Decimal], steps: list[dict], end: tuple[str, Decima
 
 def _different_years(year_from: int, year_to: int) -> None:
     if year_from == year_to:
-        raise ValueError("Pilih dua tahun yang berbeda untuk melihat perubahan indeks.")
+        raise SpbeError("Pilih dua tahun yang berbeda untuk melihat perubahan indeks.")
 
 
 def domain_changes(
@@ -49,21 +50,21 @@ def domain_changes(
     first = result_row(official, instansi_code, year_from)
     last = result_row(official, instansi_code, year_to)
     if first["framework"] != last["framework"]:
-        raise ValueError(
+        raise SpbeError(
             f"Indeks {year_from} dan {year_to} dinilai dengan instrumen berbeda "
             f"({first['framework']} dan {last['framework']}); perubahan per domain tidak "
             "dapat dibandingkan."
         )
     fw = load_framework(str(first["framework"]))
     if not fw.has_domains:
-        raise ValueError(f"Kerangka {fw.name} ({fw.short_regulation}) tidak memiliki domain.")
+        raise SpbeError(f"Kerangka {fw.name} ({fw.short_regulation}) tidak memiliki domain.")
     name = first["instansi_name"]
     steps, total = [], Decimal(0)
     for dom in fw.domains:
         column = f"domain_{dom.number}"
         for row in (first, last):
             if not is_present(row.get(column)):
-                raise ValueError(
+                raise SpbeError(
                     f"Nilai domain {dom.number} {name} tahun {int(row['year'])} tidak tersedia "
                     "(hanya indeks yang dipublikasikan)."
                 )
@@ -95,12 +96,12 @@ def _profile(levels: pd.DataFrame, instansi_code: str, year: int, provenance: st
         & (levels["provenance"] == provenance)
     ]
     if rows.empty:
-        raise ValueError(
+        raise SpbeError(
             f"Tidak ada tingkat indikator ({provenance}) untuk {instansi_code} tahun {year}."
         )
     frameworks = rows["framework"].unique()
     if len(frameworks) != 1:
-        raise ValueError(
+        raise SpbeError(
             f"Tingkat indikator {instansi_code} tahun {year} memakai lebih dari satu kerangka."
         )
     return str(frameworks[0]), dict(zip(rows["indicator"].astype(int), rows["level"]))
@@ -124,7 +125,7 @@ def indicator_changes(
     fw_from, before = _profile(levels, instansi_code, year_from, provenance)
     fw_to, after = _profile(levels, instansi_code, year_to, provenance)
     if fw_from != fw_to:
-        raise ValueError(
+        raise SpbeError(
             f"Tingkat indikator {year_from} dan {year_to} dinilai dengan kerangka berbeda "
             f"({fw_from} dan {fw_to}); perubahan per indikator tidak dapat dibandingkan."
         )

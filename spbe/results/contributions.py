@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from spbe.core.errors import SpbeError
 from spbe.core.framework import Framework
 from spbe.core.scoring import index_scaled
 from spbe.results.published import is_present
@@ -50,7 +51,7 @@ def _single(frame: pd.DataFrame, column: str, what: str):
     values = frame[column].dropna().unique()
     if len(values) > 1:
         shown = ", ".join(str(v) for v in values[:5])
-        raise ValueError(f"Data {what} berisi lebih dari satu {column} ({shown}); pilih satu.")
+        raise SpbeError(f"Data {what} berisi lebih dari satu {column} ({shown}); pilih satu.")
     return values[0] if len(values) else None
 
 
@@ -59,10 +60,10 @@ def _profile(levels: pd.DataFrame, fw: Framework) -> dict[int, int]:
         _single(levels, column, "tingkat indikator")
     framework_id = _single(levels, "framework", "tingkat indikator")
     if framework_id is not None and framework_id != fw.id:
-        raise ValueError(f"Tingkat indikator memakai kerangka {framework_id}, bukan {fw.id}.")
+        raise SpbeError(f"Tingkat indikator memakai kerangka {framework_id}, bukan {fw.id}.")
     duplicated = levels["indicator"][levels["indicator"].duplicated()]
     if len(duplicated):
-        raise ValueError(f"Indikator {int(duplicated.iloc[0])} tercatat lebih dari sekali.")
+        raise SpbeError(f"Indikator {int(duplicated.iloc[0])} tercatat lebih dari sekali.")
     return dict(zip(levels["indicator"].astype(int), levels["level"]))
 
 
@@ -74,17 +75,17 @@ def _owners(owners: pd.DataFrame, opd: pd.DataFrame, fw: Framework, instansi) ->
         rows = rows[rows["instansi_code"] == instansi]
     bad_role = ~rows["role"].isin((LEAD, SUPPORT))
     if bad_role.any():
-        raise ValueError(
+        raise SpbeError(
             f"Peran OPD '{rows['role'][bad_role].iloc[0]}' tidak dikenal (harus lead atau support)."
         )
     unknown_ind = ~rows["indicator"].isin(fw.indicator_numbers)
     if unknown_ind.any():
         number = rows["indicator"][unknown_ind].iloc[0]
-        raise ValueError(f"Pemetaan OPD merujuk indikator {number} yang tidak ada dalam {fw.id}.")
+        raise SpbeError(f"Pemetaan OPD merujuk indikator {number} yang tidak ada dalam {fw.id}.")
     unknown_opd = ~rows["opd_code"].isin(opd["opd_code"])
     if unknown_opd.any():
         code = rows["opd_code"][unknown_opd].iloc[0]
-        raise ValueError(f"Pemetaan OPD merujuk OPD '{code}' yang tidak ada dalam daftar OPD.")
+        raise SpbeError(f"Pemetaan OPD merujuk OPD '{code}' yang tidak ada dalam daftar OPD.")
     columns = ["indicator", "opd_code", "role", *(["confirmed"] if "confirmed" in rows else [])]
     rows = rows[columns].drop_duplicates(["indicator", "opd_code", "role"])
     lead_rows = rows[rows["role"] == LEAD]

@@ -18,6 +18,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from spbe.core.errors import SpbeError
 from spbe.core.framework import (
     FRAMEWORKS_DIR,
     REGISTRY_FILE,
@@ -94,7 +95,7 @@ def is_present(value) -> bool:
 def check_columns(official: pd.DataFrame) -> None:
     missing = [c for c in OFFICIAL_COLUMNS if c not in official.columns]
     if missing:
-        raise ValueError(f"Data hasil evaluasi tidak memiliki kolom: {', '.join(missing)}.")
+        raise SpbeError(f"Data hasil evaluasi tidak memiliki kolom: {', '.join(missing)}.")
 
 
 def result_row(official: pd.DataFrame, instansi_code: str, year: int) -> pd.Series:
@@ -103,16 +104,16 @@ def result_row(official: pd.DataFrame, instansi_code: str, year: int) -> pd.Seri
     if rows.empty:
         known = official.loc[official["instansi_code"] == instansi_code, "year"]
         if known.empty:
-            raise ValueError(f"Instansi '{instansi_code}' tidak ada dalam data hasil evaluasi.")
+            raise SpbeError(f"Instansi '{instansi_code}' tidak ada dalam data hasil evaluasi.")
         years = ", ".join(str(int(y)) for y in sorted(known.unique()))
-        raise ValueError(
+        raise SpbeError(
             f"Tidak ada hasil evaluasi SPBE untuk {instansi_code} tahun {year} "
             f"(tahun yang tersedia: {years})."
         )
     if len(rows) > 1 and "status" in rows.columns:
         rows = rows[is_final(rows)] if is_final(rows).any() else rows
     if len(rows) > 1:
-        raise ValueError(f"Hasil evaluasi {instansi_code} tahun {year} tercatat lebih dari sekali.")
+        raise SpbeError(f"Hasil evaluasi {instansi_code} tahun {year} tercatat lebih dari sekali.")
     return rows.iloc[0]
 
 
@@ -209,7 +210,7 @@ def peer_ranking(official: pd.DataFrame, year: int, province: str = "Maluku Utar
     """
     peers = province_peers(official, year, province)
     if peers.empty:
-        raise ValueError(f"Tidak ada hasil evaluasi resmi untuk {province} tahun {year}.")
+        raise SpbeError(f"Tidak ada hasil evaluasi resmi untuk {province} tahun {year}.")
     return _table(with_predicates(peers))
 
 
@@ -232,12 +233,12 @@ def national_distribution(
     """
     if kind is None:
         if instansi_code is None:
-            raise ValueError("Pilih jenis instansi atau instansinya.")
+            raise SpbeError("Pilih jenis instansi atau instansinya.")
         kind = str(result_row(official, instansi_code, year)["kind"])
     peers = kind_peers(official, year, kind)
     if peers.empty:
         label = KIND_PLURAL.get(kind, kind)
-        raise ValueError(f"Tidak ada hasil evaluasi resmi {label} tahun {year}.")
+        raise SpbeError(f"Tidak ada hasil evaluasi resmi {label} tahun {year}.")
     table = _table(with_predicates(peers))
     selected = (table["instansi_code"] == instansi_code).to_numpy()
     neighbour = np.zeros(len(table), dtype=bool)

@@ -103,7 +103,7 @@ def official_display(official: pd.DataFrame) -> pd.DataFrame:
 
 
 def problems_display(problems) -> pd.DataFrame:
-    """Workbook problems (spbe.files.excel.WorkbookProblem) as sheet / row / column / rule."""
+    """Workbook problems (spbe.core.errors.Problem) as sheet / row / column / rule."""
     rows = [(p.sheet or "–", p.row, p.column or "–", p.rule) for p in problems]
     frame = pd.DataFrame(rows, columns=["Sheet", "Baris", "Kolom", "Aturan"])
     return frame.astype({"Baris": "Int64"})

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import hashlib
 
-from spbe.files.excel import WorkbookError, WorkbookProblem, read_levels_workbook
+from spbe.core.errors import Problem, SpbeError
+from spbe.files.excel import WorkbookError, read_levels_workbook
 from spbe.files.uploads import UploadError, check_xlsx
 from spbe.store import instansi_lookup
 from spbe.store.imports import STATUS_REFUSED, ImportReport, apply_levels, log_attempt
 
 
-class WorkbookRejected(ValueError):
+class WorkbookRejected(SpbeError):
     """The file itself is refused (not a real .xlsx, or invalid rows); nothing was written.
 
-    ``problems``: every ``WorkbookProblem`` found (empty when the upload check refused the file).
+    ``problems``: every ``Problem`` found (empty when the upload check refused the file).
     """
 
     def __init__(self, message: str, problems: tuple = ()):
@@ -33,7 +34,7 @@ def import_workbook(con, data: bytes, file_name: str, *, actor: str, replace: bo
         # e.g. a damaged deflate stream or bad CRC inside the zip, a truncated sheet XML
         cause = f"{type(exc).__module__.split('.')[0]}.{type(exc).__name__}"
         rule = f"berkas .xlsx rusak dan tidak dapat dibaca ({cause}); simpan ulang dari Excel"
-        err = WorkbookError([WorkbookProblem(None, None, None, rule)], file_name=file_name)
+        err = WorkbookError([Problem(None, None, None, rule)], file_name=file_name)
     else:
         return apply_levels(
             con,

@@ -13,14 +13,17 @@ from pathlib import Path
 
 import duckdb
 
+from spbe.core.errors import SpbeError
 from spbe.core.paths import DEFAULT_DB
 from spbe.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_ENV = "SPBE_DB"
 
 
-class StoreError(RuntimeError):
+class StoreError(SpbeError):
     """The database cannot be opened or used; the message is for people (Indonesian)."""
+
+    EXIT_CODE = 1
 
 
 def resolve_db_path(cli_path: str | os.PathLike | None = None) -> Path:

@@ -13,6 +13,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from spbe.core.errors import SpbeError
 from spbe.store.db import StoreError, transaction
 
 KEY = ["instansi_code", "year", "framework", "indicator", "provenance"]
@@ -49,7 +50,7 @@ class ImportReport:
         )
 
 
-class ImportRefused(ValueError):
+class ImportRefused(SpbeError):
     """The batch would change stored values and ``replace`` was not given."""
 
     def __init__(self, report: ImportReport):

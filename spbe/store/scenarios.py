@@ -23,6 +23,7 @@ from functools import cached_property
 import pandas as pd
 
 from spbe.core.costs import CostTable, costs_mapping, default_costs, step_columns, validate_costs
+from spbe.core.errors import SpbeError
 from spbe.core.framework import Framework, load_framework
 from spbe.store.db import transaction
 from spbe.store.schema import PROVENANCES
@@ -35,7 +36,7 @@ MAX_NAME_LENGTH = 80
 MAX_NOTE_LENGTH = 2000
 
 
-class ScenarioError(ValueError):
+class ScenarioError(SpbeError):
     """A cost table or scenario cannot be saved, loaded or deleted (Indonesian message)."""
 
 

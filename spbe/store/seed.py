@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from spbe.core.errors import SpbeError
 from spbe.core.framework import load_framework
 from spbe.core.instansi import instansi_code, kind_of
 from spbe.core.paths import DATA_DIR
@@ -102,9 +103,9 @@ def instansi_rows(results: pd.DataFrame) -> pd.DataFrame:
     )
     mismatched = frame[frame["name"].map(kind_of) != frame["kind"]]
     if not mismatched.empty:
-        raise ValueError(f"Jenis instansi tidak cocok dengan namanya: {list(mismatched['name'])}")
+        raise SpbeError(f"Jenis instansi tidak cocok dengan namanya: {list(mismatched['name'])}")
     if frame["code"].duplicated().any():
-        raise ValueError(f"Kode instansi ganda: {list(frame[frame['code'].duplicated()]['code'])}")
+        raise SpbeError(f"Kode instansi ganda: {list(frame[frame['code'].duplicated()]['code'])}")
     return frame.reset_index(drop=True)
 
 

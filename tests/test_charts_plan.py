@@ -9,7 +9,8 @@ from spbe.charts.plan import plan_opd_figure, scenario_groups_figure, sensitivit
 from spbe.core.costs import default_costs
 from spbe.core.formatting import PLOTLY_SEPARATORS
 from spbe.core.framework import load_framework
-from spbe.planning import session as sim
+from spbe.planning.plan import compare_scenarios
+from spbe.planning.whatif import sensitivity
 from spbe.store.scenarios import Scenario
 
 JT = 1_000_000
@@ -26,7 +27,7 @@ def everyone_at_2(fw):
 
 
 def test_sensitivity_shows_the_largest_gains_first(fw, everyone_at_2):
-    table = sim.sensitivity(everyone_at_2, fw, default_costs(fw).mapping())
+    table = sensitivity(everyone_at_2, fw, default_costs(fw).mapping())
     before = table.copy()
     fig = sensitivity_figure(table, top=8)
     bar = fig.data[0]
@@ -40,7 +41,7 @@ def test_sensitivity_shows_the_largest_gains_first(fw, everyone_at_2):
 
 
 def test_sensitivity_per_million_rupiah(fw, everyone_at_2):
-    table = sim.sensitivity(everyone_at_2, fw, default_costs(fw).mapping())
+    table = sensitivity(everyone_at_2, fw, default_costs(fw).mapping())
     bar = sensitivity_figure(table, per_million=True, top=3).data[0]
     # Perwali 1-10 step 2→3 costs Rp 25 jt for +0,013: 0,00052 per Rp 1 jt, the best ratio
     assert list(bar.y) == ["Ind. 1", "Ind. 2", "Ind. 3"]
@@ -66,7 +67,7 @@ def test_scenarios_side_by_side_per_domain(fw, everyone_at_2):
         Scenario("kota-ternate", 2024, fw.id, "Tetap", "ilustrasi", base, base),
         Scenario("kota-ternate", 2024, fw.id, "Layanan publik", "ilustrasi", base, up),
     ]
-    comparison = sim.compare_scenarios(scenarios)
+    comparison = compare_scenarios(scenarios)
     fig = scenario_groups_figure(comparison, fw)
     assert [t.name for t in fig.data] == ["Tetap (Cukup)", "Layanan publik (Cukup)"]
     assert list(fig.data[0].x) == ["Domain 1", "Domain 2", "Domain 3", "Domain 4", "Indeks"]

@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.exceptions import IllegalCharacterError
 
+from spbe.core.provenance import PROVENANCES
 from spbe.files.excel import read_levels_workbook
 from spbe.services.imports import WorkbookRejected, import_workbook
 from spbe.store import indicator_levels, instansi_lookup, open_store, table_counts
 from spbe.store.imports import STATUS_ACCEPTED, STATUS_NOOP, ImportRefused
-from spbe.store.schema import PROVENANCES
 from tests.data.make_bad_workbooks import HEADER, levels_workbook
 from tests.helpers_app import build_seeded_database
 

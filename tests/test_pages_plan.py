@@ -15,7 +15,7 @@ from spbe.auth import HASH_ENV
 from spbe.core.costs import default_costs
 from spbe.core.framework import load_framework
 from spbe.core.scoring import score
-from spbe.planning.session import costs_workbook
+from spbe.files.plans import costs_workbook
 from spbe.store import scenarios
 from tests.helpers_app import build_seeded_database, clear_streamlit_caches
 

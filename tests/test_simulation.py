@@ -17,9 +17,42 @@ from spbe.core.errors import SpbeError
 from spbe.core.framework import FrameworkError, load_framework
 from spbe.core.planner import apply_plan
 from spbe.core.scoring import score
+from spbe.files.plans import costs_workbook, read_costs_workbook, rka_workbook
 from spbe.files.uploads import UploadError
-from spbe.planning import session as sim
 from spbe.planning.links import ScenarioState
+from spbe.planning.plan import (
+    INDEX_TARGET,
+    PlanSettings,
+    compare_scenarios,
+    default_target,
+    lead_opd_names,
+    plan_by_opd,
+    plan_steps_table,
+    run_plan,
+    settings_of,
+    settings_widgets,
+)
+from spbe.planning.session import (
+    LINK,
+    PLAN,
+    StartProfile,
+    new_session,
+    resolve_session,
+    scenario_of,
+    session_from_plan,
+    session_from_scenario,
+    start_options,
+    state_of,
+)
+from spbe.planning.tables import (
+    admin_only_message,
+    comparison_display,
+    costs_display,
+    costs_editor_frame,
+    format_points,
+    steps_display,
+)
+from spbe.planning.whatif import change_cost, level_groups, level_steps, live_figures, sensitivity
 from spbe.store import indicator_levels, opd_table, open_store, owner_table
 from spbe.store.scenarios import InstansiCosts, Scenario, load_costs
 
@@ -46,7 +79,7 @@ def levels_frame(store):
 
 @pytest.fixture(scope="module")
 def start(levels_frame):
-    return sim.start_options(levels_frame, "kota-ternate", 2024)[0]
+    return start_options(levels_frame, "kota-ternate", 2024)[0]
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +89,7 @@ def costs(store, fw) -> InstansiCosts:
 
 @pytest.fixture(scope="module")
 def leads(store, start, fw):
-    return sim.lead_opd_names(
+    return lead_opd_names(
         start.profile(), owner_table(store, "kota-ternate"), opd_table(store, "kota-ternate"), fw
     )[0]
 
@@ -65,7 +98,7 @@ def leads(store, start, fw):
 
 
 def test_ternate_2024_starts_from_its_reconstructed_profile(start, levels_frame):
-    options = sim.start_options(levels_frame, "kota-ternate", 2024)
+    options = start_options(levels_frame, "kota-ternate", 2024)
     assert [o.provenance for o in options] == ["rekonstruksi", "ilustrasi"]
     assert start.stored and start.label == "Rekonstruksi (2024)"
     # Reconstruction of the published 1,80 / 1,00 / 1,00 / 2,74 (L24 Tabel 48)
@@ -73,43 +106,43 @@ def test_ternate_2024_starts_from_its_reconstructed_profile(start, levels_frame)
     made_up = options[1]
     assert not made_up.stored and set(made_up.levels) == {1}
     assert made_up.label == "Ilustrasi: semua indikator tingkat 1"
-    official = sim.StartProfile("kota-ternate", 2024, "spbe-2020", "resmi", start.levels)
+    official = StartProfile("kota-ternate", 2024, "spbe-2020", "resmi", start.levels)
     assert official.label == "Resmi KemenPANRB 2024"  # the year once
 
 
 def test_a_year_without_a_profile_offers_only_the_illustrative_start(levels_frame):
-    options = sim.start_options(levels_frame, "kota-ternate", 2025)
+    options = start_options(levels_frame, "kota-ternate", 2025)
     assert len(options) == 1 and not options[0].stored
     assert options[0].provenance == "ilustrasi" and options[0].framework_id == "spbe-2020"
     with pytest.raises(FrameworkError, match="5/2018"):
-        sim.start_options(levels_frame, "kota-ternate", 2019)
+        start_options(levels_frame, "kota-ternate", 2019)
 
 
 def test_sessions_follow_the_sidebar_and_links(start, levels_frame):
-    options = sim.start_options(levels_frame, "kota-ternate", 2024)
+    options = start_options(levels_frame, "kota-ternate", 2024)
 
     def levels_of(code):
         return levels_frame
 
-    first, notes = sim.resolve_session(None, ORIGIN, options, None, levels_of)
+    first, notes = resolve_session(None, ORIGIN, options, None, levels_of)
     assert first.start == start and first.levels == start.levels and first.version == 0
     edited = first.with_profile(start.profile() | {42: 4})
     assert edited.changed == 1
-    same, _ = sim.resolve_session(edited, ORIGIN, options, None, levels_of)
+    same, _ = resolve_session(edited, ORIGIN, options, None, levels_of)
     assert same is edited  # nothing new: the edit stays
-    moved, _ = sim.resolve_session(edited, ("kota-ternate", 2023), options, None, levels_of)
+    moved, _ = resolve_session(edited, ("kota-ternate", 2023), options, None, levels_of)
     assert moved.version == 1 and moved.changed == 0  # the sidebar changed: start over
 
     link = ScenarioState("kota-ternate", 2024, "rekonstruksi", levels=edited.levels)
-    linked, notes = sim.resolve_session(first, ORIGIN, options, link, levels_of)
-    assert linked.levels == edited.levels and linked.source == sim.LINK and not notes
+    linked, notes = resolve_session(first, ORIGIN, options, link, levels_of)
+    assert linked.levels == edited.levels and linked.source == LINK and not notes
     missing = ScenarioState("kota-ternate", 2024, "resmi")
-    fallback, notes = sim.resolve_session(first, ORIGIN, options, missing, levels_of)
+    fallback, notes = resolve_session(first, ORIGIN, options, missing, levels_of)
     assert fallback.start == start and "tidak tersimpan" in notes[0]
-    unnamed, notes = sim.resolve_session(first, ORIGIN, options, ScenarioState(*ORIGIN), levels_of)
+    unnamed, notes = resolve_session(first, ORIGIN, options, ScenarioState(*ORIGIN), levels_of)
     assert unnamed.start == start and not notes  # no provenance: the first stored profile
-    assert sim.state_of(edited).levels == edited.levels
-    assert sim.state_of(first).levels is None  # unchanged: the link keeps the stored profile
+    assert state_of(edited).levels == edited.levels
+    assert state_of(first).levels is None  # unchanged: the link keeps the stored profile
 
 
 # -- live figures ---------------------------------------------------------------------------------
@@ -118,7 +151,7 @@ def test_sessions_follow_the_sidebar_and_links(start, levels_frame):
 def test_raising_indicator_42_by_one_level_adds_exactly_0_03(start, fw):
     before = start.profile()
     after = before | {42: 4}
-    live = sim.live_figures(before, after, fw)
+    live = live_figures(before, after, fw)
     # Σ level × weight = 189,40 (index 1,894); indicator 42 weighs 3,00 -> +0,03
     assert live.index_before == 1.894 and live.index_after == 1.924
     assert live.change == pytest.approx(0.03, abs=1e-12)
@@ -126,7 +159,7 @@ def test_raising_indicator_42_by_one_level_adds_exactly_0_03(start, fw):
     assert live.next_band == "Baik" and live.gap == 0.676  # 2,60 − 1,924, exact
     domain_4 = live.groups.set_index("group").loc["domain_4"]
     assert domain_4["after"] - domain_4["before"] == pytest.approx(3 / 45.5)
-    steps = sim.level_steps(before, after, fw)
+    steps = level_steps(before, after, fw)
     assert steps["label"].tolist() == ["Awal", "Indikator 42", "Simulasi"]
     assert steps["value"].tolist() == [1.894, 0.03, 1.924]
     assert before[42] == 3  # inputs not modified
@@ -138,17 +171,17 @@ def test_an_exact_band_bound_is_that_band(fw):
     levels = dict.fromkeys(fw.indicator_numbers, 2)
     levels |= dict.fromkeys(range(11, 21), 3) | dict.fromkeys(range(32, 42), 3)
     levels |= dict.fromkeys(range(21, 26), 3)
-    live = sim.live_figures(levels, levels, fw)
+    live = live_figures(levels, levels, fw)
     assert live.index_after == 2.6 and live.predicate_after == "Baik"
     assert live.next_band == "Sangat Baik" and live.gap == 0.9
-    top = sim.live_figures(levels, dict.fromkeys(fw.indicator_numbers, 5), fw)
+    top = live_figures(levels, dict.fromkeys(fw.indicator_numbers, 5), fw)
     assert top.next_band is None and top.gap is None
-    assert sim.default_target(levels, fw) == "Sangat Baik"
-    assert sim.default_target(dict.fromkeys(fw.indicator_numbers, 5), fw) == "Memuaskan"
+    assert default_target(levels, fw) == "Sangat Baik"
+    assert default_target(dict.fromkeys(fw.indicator_numbers, 5), fw) == "Memuaskan"
 
 
 def test_sensitivity_ranks_next_steps_by_gain_then_by_gain_per_million(start, fw, costs):
-    table = sim.sensitivity(start.profile(), fw, costs.mapping())
+    table = sensitivity(start.profile(), fw, costs.mapping())
     assert len(table) == 47  # nobody is at level 5 yet
     top = table.head(6)
     # indicators 42-47 weigh 3,00; 44-47 step 2→3 for Rp 250 jt, 42-43 step 3→4 for Rp 400 jt
@@ -156,19 +189,19 @@ def test_sensitivity_ranks_next_steps_by_gain_then_by_gain_per_million(start, fw
     row = table.set_index("indicator").loc[42]
     assert (row["level"], row["gain"], row["cost"]) == (3, 0.03, 400 * JT)
     assert row["gain_per_million"] == pytest.approx(0.03 / 400)
-    free = sim.sensitivity(start.profile() | {1: 5}, fw)
+    free = sensitivity(start.profile() | {1: 5}, fw)
     assert 1 not in free["indicator"].tolist() and free["cost"].isna().all()
 
 
 def test_level_groups_follow_domains_and_aspects(fw):
-    groups = sim.level_groups(fw)
+    groups = level_groups(fw)
     assert [g.label for g in groups][0] == "Domain 1: Kebijakan Internal SPBE"
     assert [len(g.aspects) for g in groups] == [1, 3, 2, 2]
     assert groups[3].aspects[1] == (
         "Aspek 8: Layanan Publik Berbasis Elektronik",
         tuple(range(42, 48)),
     )
-    pemdi = sim.level_groups(load_framework("pemdi-2026"))
+    pemdi = level_groups(load_framework("pemdi-2026"))
     assert sum(len(a[1]) for g in pemdi for a in g.aspects) == 20
 
 
@@ -176,8 +209,8 @@ def test_level_groups_follow_domains_and_aspects(fw):
 
 
 def test_the_cheapest_plan_to_baik_for_ternate_2024(start, fw, costs, leads):
-    settings = sim.PlanSettings(target="Baik")
-    plan = sim.run_plan(start.profile(), settings, fw, costs.mapping(), leads)
+    settings = PlanSettings(target="Baik")
+    plan = run_plan(start.profile(), settings, fw, costs.mapping(), leads)
     assert plan.feasible and plan.predicate_after == "Baik"
     # By hand, a plan of +0,706 exactly: Perwali 1-8 2→5 (8 × 3 × 1,3) and 9-10 1→5 (2 × 4 × 1,3),
     # 13, 14, 19, 20 1→3 (4 × 2 × 2,5), 21-26 1→2 (6 × 1,5) = 70,6 points for
@@ -190,7 +223,7 @@ def test_the_cheapest_plan_to_baik_for_ternate_2024(start, fw, costs, leads):
     )  # fmt: skip
     assert score(frame, fw)["index"].iloc[0] >= 2.6
 
-    by_opd = sim.plan_by_opd(plan, fw).set_index("opd")
+    by_opd = plan_by_opd(plan, fw).set_index("opd")
     assert by_opd["cost"].sum() == plan.total_cost
     assert by_opd["index_gain"].sum() == pytest.approx(0.706)
     # Diskomsandi leads 1, 2, 4-8 (7 × Rp 95 jt), 10 (Rp 130 jt), 19, 20 (2 × Rp 125 jt) and
@@ -202,8 +235,8 @@ def test_the_cheapest_plan_to_baik_for_ternate_2024(start, fw, costs, leads):
 
 
 def test_the_best_plan_within_rp_400_million(start, fw, costs):
-    settings = sim.PlanSettings(mode="anggaran", budget=400 * JT)
-    plan = sim.run_plan(start.profile(), settings, fw, costs.mapping())
+    settings = PlanSettings(mode="anggaran", budget=400 * JT)
+    plan = run_plan(start.profile(), settings, fw, costs.mapping())
     # The two best ratios fill the budget exactly: Perwali 1-8 2→3 (8 × Rp 25 jt, +0,013 each)
     # and 13, 14, 19, 20 1→2 (4 × Rp 50 jt, +0,025 each): +0,204 for Rp 400 jt.
     assert plan.total_cost == 400 * JT
@@ -212,57 +245,57 @@ def test_the_best_plan_within_rp_400_million(start, fw, costs):
 
 
 def test_one_level_a_year_and_locks_are_passed_to_the_planner(start, fw, costs):
-    settings = sim.PlanSettings(target="Baik", one_step=True, locked=(42, 43), max_level=4)
-    plan = sim.run_plan(start.profile(), settings, fw, costs.mapping())
+    settings = PlanSettings(target="Baik", one_step=True, locked=(42, 43), max_level=4)
+    plan = run_plan(start.profile(), settings, fw, costs.mapping())
     assert all(b - a == 1 for a, b in plan.raises.values())
     assert 42 not in plan.raises and 43 not in plan.raises
-    assert settings.max_steps == 1 and sim.PlanSettings(target="Baik").max_steps is None
+    assert settings.max_steps == 1 and PlanSettings(target="Baik").max_steps is None
     described = dict(settings.describe(fw))
     assert described["Target"] == "Predikat Baik (indeks ≥ 2,60)"
     assert described["Indikator terkunci (tidak diubah)"] == "42, 43"
     assert described["Tingkat tertinggi yang diizinkan"] == "4"
     assert described["Satu tingkat per tahun"].startswith("ya")
-    assert sim.PlanSettings(target=Decimal("2.75")).target_text(fw) == "Indeks ≥ 2,75"
+    assert PlanSettings(target=Decimal("2.75")).target_text(fw) == "Indeks ≥ 2,75"
     with pytest.raises(SpbeError, match="Pilih target"):
-        sim.PlanSettings()
+        PlanSettings()
     with pytest.raises(SpbeError, match="Isi anggaran"):
-        sim.PlanSettings(mode="anggaran")
+        PlanSettings(mode="anggaran")
 
 
 def test_settings_travel_through_a_link_and_the_widgets(fw):
     state = ScenarioState("kota-ternate", 2024, "rekonstruksi", target=Decimal("2.75"),
                           locked=(3,), max_level=4, one_step=True)  # fmt: skip
-    settings = sim.settings_of(state)
-    assert settings == sim.PlanSettings("target", Decimal("2.75"), None, (3,), 4, True)
-    assert sim.settings_widgets(settings, fw) == {
+    settings = settings_of(state)
+    assert settings == PlanSettings("target", Decimal("2.75"), None, (3,), 4, True)
+    assert settings_widgets(settings, fw) == {
         "plan_mode": "target", "plan_locked": [3], "plan_max_level": 4, "plan_one_step": True,
-        "plan_target": sim.INDEX_TARGET, "plan_target_value": 2.75,
+        "plan_target": INDEX_TARGET, "plan_target_value": 2.75,
     }  # fmt: skip
-    assert sim.settings_of(ScenarioState("kota-ternate", 2024, "resmi")) is None  # no target
+    assert settings_of(ScenarioState("kota-ternate", 2024, "resmi")) is None  # no target
 
 
 def test_steps_are_shown_with_rupiah_and_a_decimal_comma(start, fw, costs, leads):
-    plan = sim.run_plan(
-        start.profile(), sim.PlanSettings(target="Baik"), fw, costs.mapping(), leads
+    plan = run_plan(
+        start.profile(), PlanSettings(target="Baik"), fw, costs.mapping(), leads
     )
-    steps = sim.plan_steps_table(plan, fw)
+    steps = plan_steps_table(plan, fw)
     assert len(steps) == plan.total_steps == 8 * 3 + 2 * 4 + 4 * 2 + 6
-    shown = sim.steps_display(steps[steps["indicator"] == 13])
+    shown = steps_display(steps[steps["indicator"] == 13])
     assert shown.to_dict("records") == [
         {"Indikator": 13, "Nama": fw.indicator(13).short_name, "Langkah": "1 → 2",
          "Biaya": "Rp 50.000.000", "Kenaikan indeks": "+0,025"},
         {"Indikator": 13, "Nama": fw.indicator(13).short_name, "Langkah": "2 → 3",
          "Biaya": "Rp 75.000.000", "Kenaikan indeks": "+0,025"},
     ]  # fmt: skip
-    assert [sim.format_points(v) for v in (0.03, 0.0275, 0.676, 0.706)] == [
+    assert [format_points(v) for v in (0.03, 0.0275, 0.676, 0.706)] == [
         "0,03", "0,0275", "0,676", "0,706",
     ]  # fmt: skip
 
 
 def test_the_rka_workbook_has_the_plan_per_opd_and_its_assumptions(start, fw, costs, leads):
-    settings = sim.PlanSettings(target="Baik", one_step=False)
-    plan = sim.run_plan(start.profile(), settings, fw, costs.mapping(), leads)
-    data = sim.rka_workbook(
+    settings = PlanSettings(target="Baik", one_step=False)
+    plan = run_plan(start.profile(), settings, fw, costs.mapping(), leads)
+    data = rka_workbook(
         plan, fw, settings, instansi_name="Kota Ternate", start=start,
         cost_caption=costs.caption(), made_at=datetime(2026, 11, 23, 9, 30),
     )  # fmt: skip
@@ -288,8 +321,8 @@ def test_the_rka_workbook_has_the_plan_per_opd_and_its_assumptions(start, fw, co
 
 def test_the_cost_workbook_round_trips(fw):
     table = default_costs(fw).frame
-    data = sim.costs_workbook(table, fw)
-    back = sim.read_costs_workbook(data, "biaya.xlsx", fw)
+    data = costs_workbook(table, fw)
+    back = read_costs_workbook(data, "biaya.xlsx", fw)
     pd.testing.assert_frame_equal(back, table)
 
 
@@ -310,33 +343,33 @@ def test_a_bad_cost_workbook_names_sheet_indicator_and_column(fw):
     rows[2][2] = "1.500.000"  # indicator 2, step 2→3, written with thousands dots
     rows += [[None] * 5, [None] * 5]  # trailing empty rows are ignored
     with pytest.raises(CostError, match="lembar 'Biaya', indikator 2, kolom '2→3': '1.500.000'"):
-        sim.read_costs_workbook(_workbook(rows), "biaya.xlsx", fw)
+        read_costs_workbook(_workbook(rows), "biaya.xlsx", fw)
     with pytest.raises(CostError, match="lembar 'Biaya' tidak ada"):
-        sim.read_costs_workbook(_workbook(rows, "Sheet"), "biaya.xlsx", fw)
+        read_costs_workbook(_workbook(rows, "Sheet"), "biaya.xlsx", fw)
     with pytest.raises(CostError, match="kosong"):
-        sim.read_costs_workbook(_workbook([]), "biaya.xlsx", fw)
+        read_costs_workbook(_workbook([]), "biaya.xlsx", fw)
     with pytest.raises(UploadError, match="bukan berkas Excel"):
-        sim.read_costs_workbook(b"Indikator;1->2\n1;5", "biaya.xlsx", fw)
+        read_costs_workbook(b"Indikator;1->2\n1;5", "biaya.xlsx", fw)
 
 
 # -- scenarios ------------------------------------------------------------------------------------
 
 
 def test_scenarios_compare_side_by_side(start, fw, costs, leads):
-    settings = sim.PlanSettings(target="Baik")
-    plan = sim.run_plan(start.profile(), settings, fw, costs.mapping(), leads)
-    session = sim.new_session(start, ORIGIN).with_profile(start.profile() | {42: 5})
-    what_if = sim.scenario_of(session, "Pengaduan ke 5", "", costs)
-    planned = sim.scenario_of(session, "Menuju Baik", "", costs, plan, settings)
+    settings = PlanSettings(target="Baik")
+    plan = run_plan(start.profile(), settings, fw, costs.mapping(), leads)
+    session = new_session(start, ORIGIN).with_profile(start.profile() | {42: 5})
+    what_if = scenario_of(session, "Pengaduan ke 5", "", costs)
+    planned = scenario_of(session, "Menuju Baik", "", costs, plan, settings)
     assert planned.levels == apply_plan(start.profile(), plan)  # from the start, not the session
     assert planned.plan["raises"]["13"] == [1, 3] and planned.plan["total_cost"] == 1_760 * JT
-    table = sim.compare_scenarios([what_if, planned]).set_index("name")
+    table = compare_scenarios([what_if, planned]).set_index("name")
     assert table.loc["Pengaduan ke 5", "index_value"] == 1.954  # 1,894 + 2 × 0,03
     assert table.loc["Pengaduan ke 5", "cost"] == 600 * JT  # 3→4 Rp 400 jt + 4→5 Rp 200 jt
     assert table.loc["Menuju Baik", "predicate"] == "Baik"
     assert table.loc["Menuju Baik", "cost"] == 1_760 * JT
     assert table.loc["Menuju Baik", "domain_1"] == pytest.approx((8 * 5 + 2 * 5) / 10)
-    shown = sim.comparison_display(table.reset_index(), fw)
+    shown = comparison_display(table.reset_index(), fw)
     assert list(shown.columns) == ["Pengaduan ke 5", "Menuju Baik"]
     assert shown.loc["Indeks", "Menuju Baik"] == "2,60"
     assert shown.loc["Biaya", "Pengaduan ke 5"] == "Rp 600.000.000"
@@ -346,34 +379,34 @@ def test_scenarios_compare_side_by_side(start, fw, costs, leads):
                      dict.fromkeys(pemdi.indicator_numbers, 1),
                      dict.fromkeys(pemdi.indicator_numbers, 1))  # fmt: skip
     with pytest.raises(SpbeError, match="kerangka berbeda"):
-        sim.compare_scenarios([what_if, other])
+        compare_scenarios([what_if, other])
 
 
 def test_a_plan_or_a_scenario_becomes_the_simulation(start, fw, costs):
-    plan = sim.run_plan(start.profile(), sim.PlanSettings(target="Baik"), fw, costs.mapping())
-    first = sim.new_session(start, ORIGIN)
-    applied = sim.session_from_plan(first, plan)
+    plan = run_plan(start.profile(), PlanSettings(target="Baik"), fw, costs.mapping())
+    first = new_session(start, ORIGIN)
+    applied = session_from_plan(first, plan)
     assert applied.profile() == apply_plan(start.profile(), plan)
-    assert applied.source == sim.PLAN and applied.version == 1 and applied.start == start
-    saved = sim.scenario_of(applied, "Dari rencana", "", None)
-    loaded = sim.session_from_scenario(saved, ("prov-maluku-utara", 2024), applied)
+    assert applied.source == PLAN and applied.version == 1 and applied.start == start
+    saved = scenario_of(applied, "Dari rencana", "", None)
+    loaded = session_from_scenario(saved, ("prov-maluku-utara", 2024), applied)
     assert loaded.start == start and loaded.levels == applied.levels
     assert loaded.source == "skenario 'Dari rencana'" and loaded.version == 2
-    assert sim.change_cost(start.profile(), start.profile() | {42: 2}, costs.mapping(), fw) == 0
+    assert change_cost(start.profile(), start.profile() | {42: 2}, costs.mapping(), fw) == 0
 
 
 def test_the_cost_table_is_shown_with_rupiah_and_its_provenance(fw, costs):
-    shown = sim.costs_display(costs, fw)
+    shown = costs_display(costs, fw)
     row = shown[shown["Indikator"] == 42].iloc[0]
     assert row["3→4"] == "Rp 400.000.000" and row["Asal"] == "Ilustrasi"
-    editor = sim.costs_editor_frame(costs, fw)
+    editor = costs_editor_frame(costs, fw)
     assert list(editor.columns) == ["Indikator", "Nama", "1→2", "2→3", "3→4", "4→5"]
     assert costs_mapping(validate_costs(editor, fw)) == costs.mapping()  # Nama is ignored
 
 
 def test_why_a_write_control_is_missing():
-    assert sim.admin_only_message("menghapus skenario", True, False) == (
+    assert admin_only_message("menghapus skenario", True, False) == (
         "Menghapus skenario hanya untuk admin: masuk sebagai admin di bilah samping."
     )
-    assert "kata sandi admin belum diatur" in sim.admin_only_message("x", False, False)
-    assert sim.admin_only_message("x", True, True).startswith("Mode baca saja")
+    assert "kata sandi admin belum diatur" in admin_only_message("x", False, False)
+    assert admin_only_message("x", True, True).startswith("Mode baca saja")

@@ -8,7 +8,10 @@ from spbe.charts.plan import scenario_groups_figure, sensitivity_figure
 from spbe.core.formatting import format_delta, format_index, format_rupiah
 from spbe.core.framework import load_framework
 from spbe.planning import links as query_state
-from spbe.planning import session as sim
+from spbe.planning.plan import compare_scenarios
+from spbe.planning.session import new_session, scenario_of, session_from_scenario, state_of
+from spbe.planning.tables import admin_only_message, comparison_display, format_points
+from spbe.planning.whatif import change_cost, level_groups, level_steps, live_figures, sensitivity
 from spbe.store import scenarios
 
 KEY, URL_KEY, VERSION_KEY = ui.SIM_SESSION_KEY, ui.SIM_URL_KEY, "sim_widgets_version"
@@ -17,7 +20,7 @@ session, link, options, origin, names = ui.planning_start("Simulasi")
 
 
 def restart(chosen: int) -> None:
-    st.session_state[KEY] = sim.new_session(options[chosen], origin, st.session_state[KEY])
+    st.session_state[KEY] = new_session(options[chosen], origin, st.session_state[KEY])
 
 
 start, fw = session.start, session.start.framework
@@ -47,7 +50,7 @@ def simulate() -> None:
         st.session_state.update({f"sim_lvl_{n}": v for n, v in session.profile().items()})
         st.session_state[VERSION_KEY] = session.version
     figures, levels = st.container(), {}
-    groups = sim.level_groups(fw)
+    groups = level_groups(fw)
     for tab, group in zip(st.tabs([g.label.split(":")[0] for g in groups]), groups):
         with tab:
             st.caption(group.label)
@@ -62,29 +65,29 @@ def simulate() -> None:
                         key=f"sim_lvl_{n}", help=f"Bobot {weight}")  # fmt: skip
     session = session.with_profile(levels)
     st.session_state[KEY] = session
-    live = sim.live_figures(start.profile(), levels, fw)
+    live = live_figures(start.profile(), levels, fw)
     with figures:
         a, b, c, d = st.columns([1, 1, 1, 1.5])
         change = format_delta(live.change).replace("−", "-") if session.changed else None
         a.metric("Indeks simulasi", format_index(live.index_after), change)
         b.metric("Predikat", live.predicate_after, f"dari {live.predicate_before}",
                  delta_color="off", delta_arrow="off")  # fmt: skip
-        gap = f"{sim.format_points(live.gap)} poin" if live.next_band else "puncak"
+        gap = f"{format_points(live.gap)} poin" if live.next_band else "puncak"
         c.metric(f"Jarak ke {live.next_band or 'predikat tertinggi'}", gap)
-        cost = sim.change_cost(start.profile(), levels, costs.mapping(), fw)
+        cost = change_cost(start.profile(), levels, costs.mapping(), fw)
         d.metric("Biaya kenaikan (perkiraan)", format_rupiah(cost))
         st.caption(f"Indeks awal {format_index(live.index_before)} ({live.predicate_before}). "
                    + costs.caption())  # fmt: skip
         st.plotly_chart(gauge_figure(live.index_after, fw, reference=live.index_before),
                         key="sim_gauge")  # fmt: skip
     if session.changed:
-        steps = sim.level_steps(start.profile(), levels, fw)
+        steps = level_steps(start.profile(), levels, fw)
         st.plotly_chart(waterfall_figure(steps, title="Kenaikan per indikator"), key="sim_wf")
     per_million = st.toggle("Per Rp 1 juta biaya", key="sim_per_million")
-    table = sim.sensitivity(levels, fw, costs.mapping())
+    table = sensitivity(levels, fw, costs.mapping())
     title = "Sensitivitas: kenaikan indeks langkah berikutnya"
     st.plotly_chart(sensitivity_figure(table, per_million=per_million, title=title), key="sim_sens")
-    params = query_state.encode_state(sim.state_of(session))
+    params = query_state.encode_state(state_of(session))
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
     st.session_state[URL_KEY] = params
@@ -98,7 +101,7 @@ with st.form("sim_save", clear_on_submit=True):
     note = st.text_area("Catatan", key="sim_save_note", height=68)
     if st.form_submit_button("Simpan skenario"):
         try:
-            scenario = sim.scenario_of(session, name, note, costs)
+            scenario = scenario_of(session, name, note, costs)
             scenarios.save_scenario(con, scenario, actor=actor)
             st.success(f"Skenario '{scenario.name}' tersimpan.")
         except ValueError as exc:
@@ -116,18 +119,18 @@ picked = st.multiselect("Bandingkan 2–3 skenario", list(labels), format_func=l
 try:
     if len(picked) >= 2:
         chosen_scenarios = [scenarios.get_scenario(con, i) for i in picked]
-        comparison = sim.compare_scenarios(chosen_scenarios)
+        comparison = compare_scenarios(chosen_scenarios)
         fw_compared = load_framework(chosen_scenarios[0].framework_id)
-        st.dataframe(sim.comparison_display(comparison, fw_compared))
+        st.dataframe(comparison_display(comparison, fw_compared))
         st.plotly_chart(scenario_groups_figure(comparison, fw_compared), key="sim_compare_chart")
     one = st.selectbox("Skenario", list(labels), format_func=labels.get, key="sim_pick")
     load, delete = st.columns(2)
     if load.button("Muat ke simulasi", key="sim_load"):
-        loaded = sim.session_from_scenario(scenarios.get_scenario(con, one), origin, session)
+        loaded = session_from_scenario(scenarios.get_scenario(con, one), origin, session)
         st.session_state[KEY] = loaded
         st.rerun()
     if actor is None:
-        delete.caption(sim.admin_only_message("menghapus skenario", bool(ui.admin_hash()), False))
+        delete.caption(admin_only_message("menghapus skenario", bool(ui.admin_hash()), False))
     elif delete.button("Hapus skenario", key="sim_delete"):
         scenarios.delete_scenario(con, one, actor=actor)
         st.rerun()

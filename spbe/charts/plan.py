@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from spbe.charts.style import HIGHLIGHT, SERIES_COLOURS, base_layout, predicate_colour
 from spbe.core.formatting import format_index, format_number, format_rupiah
 from spbe.core.framework import Framework
-from spbe.planning.session import format_points
+from spbe.planning.tables import format_points
 
 
 def sensitivity_figure(

@@ -64,7 +64,7 @@ from spbe.core.framework import (
     load_framework,
 )
 from spbe.core.instansi import instansi_code, spelling_key, spelling_lookup
-from spbe.store.schema import PROVENANCES
+from spbe.core.provenance import DESCRIPTIONS, PROVENANCES
 
 __all__ = [
     "DEFAULT_COLUMN_LABELS",
@@ -84,12 +84,7 @@ __all__ = [
     "write_template",
 ]
 
-PROVENANCE_DESCRIPTIONS = {
-    "resmi": "hasil evaluasi resmi KemenPANRB untuk instansi tersebut",
-    "mandiri": "penilaian mandiri instansi (belum diverifikasi asesor)",
-    "rekonstruksi": "direkonstruksi dari nilai domain yang dipublikasikan, bukan nilai resmi",
-    "ilustrasi": "nilai contoh untuk peragaan, bukan data sebenarnya",
-}
+PROVENANCE_DESCRIPTIONS = DESCRIPTIONS
 
 LEVELS_SHEET = "Nilai Indikator"
 INDICATORS_SHEET = "Indikator"

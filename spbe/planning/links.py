@@ -31,7 +31,7 @@ from decimal import Decimal, InvalidOperation
 
 from spbe.core.errors import SpbeError
 from spbe.core.framework import Framework, framework_for_year
-from spbe.store.schema import PROVENANCES
+from spbe.core.provenance import PROVENANCES
 
 KEYS = ("i", "y", "p", "l", "m", "t", "b", "k", "x", "s")
 MODES = ("target", "anggaran")

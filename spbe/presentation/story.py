@@ -47,13 +47,13 @@ from spbe.core.formatting import format_delta, format_index, format_rupiah
 from spbe.core.framework import Framework, load_framework
 from spbe.core.instansi import find_code, spelling_lookup
 from spbe.core.planner import Plan, cheapest_plan
-from spbe.core.provenance import provenance_caption, provenance_label
+from spbe.core.provenance import Provenance, provenance_caption, provenance_label
 from spbe.core.scoring import index_scaled, predicate_scaled
 from spbe.results.contributions import Contributions, opd_contributions
 from spbe.results.insights import Kpi, summary_kpi
 from spbe.results.published import NATIONAL, REGIONAL_KINDS, is_final, is_present, result_row
 
-PROFILE_PREFERENCE = ("resmi", "rekonstruksi", "mandiri", "ilustrasi")
+PROFILE_PREFERENCE = (Provenance.RESMI, Provenance.REKONSTRUKSI, Provenance.MANDIRI, Provenance.ILUSTRASI)
 SLIDE_KEYS = ("judul", "tren", "domain", "selisih", "opd", "peta-jalan")
 MAX_OPD_ROWS = 8
 MONTHS = (
@@ -283,7 +283,7 @@ def _planned(kpi, fw, levels, opd, owners, costs) -> _Plan:
 def _costs_label(costs: CostTable) -> str:
     label = provenance_label(costs.provenance)
     return f"Biaya: {label}" + (
-        " (perkiraan, bukan anggaran)" if costs.provenance == "ilustrasi" else ""
+        " (perkiraan, bukan anggaran)" if costs.provenance == Provenance.ILUSTRASI else ""
     )
 
 
@@ -497,7 +497,7 @@ def _gap(kpi: Kpi, row, fw: Framework, official, planned: _Plan) -> dict:
         )
     raised = len(plan.raises)
     facts = [
-        ("Biaya (Ilustrasi)" if planned.costs.provenance == "ilustrasi" else "Biaya",
+        ("Biaya (Ilustrasi)" if planned.costs.provenance == Provenance.ILUSTRASI else "Biaya",
          format_rupiah(plan.total_cost)),
         ("Langkah tingkat", f"{plan.total_steps} pada {raised} indikator"),
         ("Indeks sesudah", f"{format_index(plan.index_after)} · {plan.predicate_after}"),
@@ -508,7 +508,7 @@ def _gap(kpi: Kpi, row, fw: Framework, official, planned: _Plan) -> dict:
         f"Indikator yang dinaikkan: {number_ranges(plan.raises)}.",
         None if plan.feasible else "Target tidak tercapai dengan batas tingkat yang ada.",
         "Biaya adalah ilustrasi untuk pemerintah kota; ganti dengan tabel biaya sendiri."
-        if planned.costs.provenance == "ilustrasi"
+        if planned.costs.provenance == Provenance.ILUSTRASI
         else None,
     ]
     figures = [_plan_waterfall(plan, fw, kpi.year)] if plan.raises else []
@@ -560,7 +560,7 @@ def _opd(kpi: Kpi, row, fw: Framework, official, planned: _Plan) -> dict:
     acting = ordered[ordered["plan_steps"] > 0]
     shown = (acting if len(acting) else ordered).head(MAX_OPD_ROWS)
     cost_label = (
-        "Biaya (Ilustrasi)" if getattr(planned.costs, "provenance", "") == "ilustrasi" else "Biaya"
+        "Biaya (Ilustrasi)" if getattr(planned.costs, "provenance", "") == Provenance.ILUSTRASI else "Biaya"
     )
     display = pd.DataFrame(
         {

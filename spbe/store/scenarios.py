@@ -25,11 +25,11 @@ import pandas as pd
 from spbe.core.costs import CostTable, costs_mapping, default_costs, step_columns, validate_costs
 from spbe.core.errors import SpbeError
 from spbe.core.framework import Framework, load_framework
+from spbe.core.provenance import PROVENANCES, Provenance
 from spbe.store.db import transaction
-from spbe.store.schema import PROVENANCES
 
 GUEST = "tamu"
-OWN, ILLUSTRATIVE = "mandiri", "ilustrasi"
+OWN, ILLUSTRATIVE = Provenance.MANDIRI, Provenance.ILUSTRASI
 COST_SQL_COLUMNS = ("cost_1_2", "cost_2_3", "cost_3_4", "cost_4_5")
 MAX_COST = Decimal("9999999999999999.99")  # DECIMAL(18, 2)
 MAX_NAME_LENGTH = 80

@@ -6,10 +6,6 @@ by an older version is brought forward on open with no row lost.
 
 from __future__ import annotations
 
-PROVENANCES = ("resmi", "mandiri", "rekonstruksi", "ilustrasi")
-STATUSES = ("final", "provisional")
-ROLES = ("lead", "support")
-
 _KINDS_SQL = "('nasional', 'pusat', 'provinsi', 'kabupaten', 'kota')"
 
 # Version 1: the first released schema.

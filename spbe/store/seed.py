@@ -15,6 +15,7 @@ from spbe.core.errors import SpbeError
 from spbe.core.framework import load_framework
 from spbe.core.instansi import instansi_code, kind_of
 from spbe.core.paths import DATA_DIR
+from spbe.core.provenance import Provenance
 from spbe.store.db import transaction
 
 NATIONAL_CSV = "hasil-evaluasi-spbe-2023-2024.csv"
@@ -133,7 +134,7 @@ def reconstruction_rows(results: pd.DataFrame) -> tuple[pd.DataFrame, list, list
             "menghasilkan nilai domain, indeks dan predikat resmi); bukan nilai resmi per indikator"
         )
         rows += [
-            (code, int(rec.year), fw.id, n, lv, "rekonstruksi", note) for n, lv in levels.items()
+            (code, int(rec.year), fw.id, n, lv, Provenance.REKONSTRUKSI, note) for n, lv in levels.items()
         ]
     columns = ["instansi_code", "year", "framework", "indicator", "level", "provenance", "note"]
     return pd.DataFrame(rows, columns=columns), done, missing

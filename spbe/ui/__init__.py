@@ -14,12 +14,13 @@ import streamlit as st
 
 from spbe import store
 from spbe.core.formatting import format_index
+from spbe.core.provenance import Provenance
 
 DEFAULT_INSTANSI = "kota-ternate"
 DEFAULT_COMPARISON = "prov-maluku-utara"
 KEY_INSTANSI, KEY_COMPARISON, KEY_YEAR = "filter_instansi", "filter_comparison", "filter_year"
 
-BADGE_COLOURS = {"resmi": "green", "mandiri": "orange", "rekonstruksi": "blue", "ilustrasi": "gray"}
+BADGE_COLOURS = {Provenance.RESMI: "green", Provenance.MANDIRI: "orange", Provenance.REKONSTRUKSI: "blue", Provenance.ILUSTRASI: "gray"}
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ def sidebar_filters() -> Filters:
 # -- small display helpers -------------------------------------------------------------------------
 
 
-def badge(label: str, provenance: str = "resmi") -> None:
+def badge(label: str, provenance: str = Provenance.RESMI) -> None:
     """A provenance badge next to a figure."""
     colour = BADGE_COLOURS.get(provenance, "gray")
     st.badge(label, color=colour)
@@ -322,7 +323,7 @@ def planning_start(title: str) -> PlanningStart:
     Stops the page with a clear message when the instansi has nothing to start from.
     """
     from spbe.planning import links as query_state
-    from spbe.planning import session as sim
+    from spbe.planning.session import resolve_session, start_options
 
     chosen = filters()
     origin = (chosen.instansi, chosen.year)
@@ -330,14 +331,14 @@ def planning_start(title: str) -> PlanningStart:
     names = dict(zip(table["code"], table["name"], strict=True))
     st.title(title)
     try:
-        options = sim.start_options(levels(chosen.instansi), chosen.instansi, chosen.year)
+        options = start_options(levels(chosen.instansi), chosen.instansi, chosen.year)
     except ValueError as exc:
         show_error(exc)
         st.stop()
     link = query_state.link_state(
         st.query_params.to_dict(), st.session_state.get(SIM_URL_KEY), names
     )
-    session, notes = sim.resolve_session(
+    session, notes = resolve_session(
         st.session_state.get(SIM_SESSION_KEY), origin, options, link.state, levels
     )
     st.session_state[SIM_SESSION_KEY] = session

@@ -1,0 +1,113 @@
+"""Workbooks of the planning pages: the RKA plan workbook and the cost table (sheet Biaya)."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import openpyxl
+import pandas as pd
+
+from spbe.core.costs import INDICATOR_COLUMN, CostError, cost_columns, validate_costs
+from spbe.core.formatting import format_number, format_rupiah
+from spbe.core.framework import Framework
+from spbe.core.planner import Plan
+from spbe.files.excel import RUPIAH_FORMAT, write_table_workbook
+from spbe.files.uploads import UploadError, check_xlsx
+from spbe.planning.plan import PlanSettings, plan_by_opd, plan_steps_table
+from spbe.planning.session import StartProfile
+
+COST_SHEET = "Biaya"
+
+
+RKA_LABELS = {
+    "opd": "OPD pengampu",
+    "indicator": "Indikator",
+    "name": "Nama indikator",
+    "from_level": "Dari tingkat",
+    "to_level": "Ke tingkat",
+    "cost": "Biaya (Rp)",
+    "index_gain": "Kenaikan indeks",
+    "steps": "Langkah",
+    "indicators": "Indikator (dari→ke)",
+}
+
+
+def rka_workbook(
+    plan: Plan,
+    fw: Framework,
+    settings: PlanSettings,
+    *,
+    instansi_name: str,
+    start: StartProfile,
+    cost_caption: str,
+    made_at: datetime,
+) -> bytes:
+    """The plan as an .xlsx for the budget workbook (RKA): sheets "Per OPD", "Langkah" and
+    "Asumsi" (starting profile and its provenance, cost provenance, target, constraints, date)."""
+    steps = plan_steps_table(plan, fw)
+    by_opd = plan_by_opd(plan, fw)
+    gain_scaled = sum(fw.weight_int(int(n)) for n in steps["indicator"])
+    total = {"opd": "Jumlah", "steps": len(steps), "indicators": "", "cost": plan.total_cost,
+             "index_gain": gain_scaled / fw.index_denominator}  # fmt: skip
+    by_opd = pd.concat([by_opd, pd.DataFrame([total])], ignore_index=True)
+    result = "tercapai" if plan.feasible else "TIDAK tercapai dengan batasan ini"
+    lines = [
+        ("Instansi", instansi_name),
+        ("Profil awal", start.label),
+        ("Kerangka", f"{fw.name} ({fw.short_regulation})"),
+        *settings.describe(fw),
+        ("Hasil", result),
+        ("Indeks awal", f"{format_number(plan.index_before, 4)} ({plan.predicate_before})"),
+        ("Indeks setelah rencana",
+         f"{format_number(plan.index_after, 4)} ({plan.predicate_after})"),
+        ("Biaya total", format_rupiah(plan.total_cost)),
+        ("Asal biaya", cost_caption),
+        ("Aturan", "Tingkat bersifat kumulatif: 2→4 membayar langkah 2→3 dan 3→4. Predikat "
+                   "mengikuti indeks yang belum dibulatkan."),
+        ("Dibuat", f"{made_at:%d-%m-%Y %H.%M}"),
+    ]  # fmt: skip
+    assumptions = pd.DataFrame(lines, columns=["Asumsi", "Nilai"])
+    return write_table_workbook(
+        {"Per OPD": by_opd, "Langkah": steps, "Asumsi": assumptions},
+        column_labels=RKA_LABELS,
+        number_formats={"cost": RUPIAH_FORMAT, "index_gain": "0.000"},
+    )
+
+
+def costs_workbook(frame: pd.DataFrame, fw: Framework) -> bytes:
+    """Sheet "Biaya" (Indikator | 1→2 | … | Nama indikator): the table to edit and import back."""
+    table = validate_costs(frame, fw)
+    table["Nama indikator"] = [fw.indicator(int(n)).short_name for n in table[INDICATOR_COLUMN]]
+    formats = dict.fromkeys(cost_columns(fw)[1:], RUPIAH_FORMAT)
+    return write_table_workbook({COST_SHEET: table}, number_formats=formats)
+
+
+def read_costs_workbook(data: bytes, file_name: str, fw: Framework) -> pd.DataFrame:
+    """The validated cost table of an uploaded .xlsx (sheet "Biaya"). Raises UploadError or
+    CostError (both ValueError, Indonesian, naming the sheet, row or column)."""
+    check_xlsx(data, file_name)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any openpyxl failure is a bad file for the user
+        raise UploadError(
+            f"{file_name}: berkas tidak dapat dibaca sebagai .xlsx ({exc})."
+        ) from None
+    try:
+        names = {name.strip().casefold(): name for name in book.sheetnames}
+        if COST_SHEET.casefold() not in names:
+            found = ", ".join(book.sheetnames)
+            raise CostError(f"{file_name}: lembar '{COST_SHEET}' tidak ada (yang ada: {found}).")
+        rows = list(book[names[COST_SHEET.casefold()]].iter_rows(values_only=True))
+    finally:
+        book.close()
+    while rows and not any(v is not None and str(v).strip() for v in rows[-1]):
+        rows.pop()  # trailing empty rows (Excel often keeps formatted, empty rows)
+    if not rows:
+        raise CostError(f"lembar '{COST_SHEET}' kosong.")
+    header = [str(h).strip() if h is not None else f"kolom {k + 1}" for k, h in enumerate(rows[0])]
+    frame = pd.DataFrame([list(r) for r in rows[1:]], columns=header, dtype=object)
+    try:
+        return validate_costs(frame, fw)
+    except CostError as exc:
+        raise CostError([f"lembar '{COST_SHEET}', {p}" for p in exc.problems]) from None

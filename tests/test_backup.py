@@ -3,10 +3,11 @@ import pytest
 
 from spbe.core.costs import default_costs
 from spbe.core.framework import load_framework
+from spbe.core.scenario import Scenario
 from spbe.store import StoreError, import_log, open_store
 from spbe.store.backup import TABLES, backup, restore
 from spbe.store.imports import apply_levels
-from spbe.store.scenarios import Scenario, save_costs, save_scenario
+from spbe.store.scenarios import save_costs, save_scenario
 from spbe.store.schema import SCHEMA_VERSION
 
 

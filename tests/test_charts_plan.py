@@ -9,9 +9,9 @@ from spbe.charts.plan import plan_opd_figure, scenario_groups_figure, sensitivit
 from spbe.core.costs import default_costs
 from spbe.core.formatting import PLOTLY_SEPARATORS
 from spbe.core.framework import load_framework
+from spbe.core.scenario import Scenario
 from spbe.planning.plan import compare_scenarios
 from spbe.planning.whatif import sensitivity
-from spbe.store.scenarios import Scenario
 
 JT = 1_000_000
 

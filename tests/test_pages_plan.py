@@ -16,7 +16,7 @@ from spbe.core.costs import default_costs
 from spbe.core.framework import load_framework
 from spbe.core.scoring import score
 from spbe.files.plans import costs_workbook
-from spbe.store import scenarios
+from spbe.store.scenarios import list_scenarios, load_costs, save_costs
 from tests.helpers_app import build_seeded_database, clear_streamlit_caches
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -180,7 +180,7 @@ def test_scenarios_are_saved_by_anyone_compared_and_deleted_only_by_an_admin(db,
     _ok(plan)
 
     con = store.open_store(db, seed=False)  # same process: DuckDB shares the open database
-    saved = scenarios.list_scenarios(con, "kota-ternate")
+    saved = list_scenarios(con, "kota-ternate")
     con.close()
     assert saved["name"].tolist() == ["Menuju Baik", "Pengaduan ke 5"]  # newest first
     assert saved["actor"].tolist() == ["tamu", "tamu"]
@@ -262,9 +262,9 @@ def test_an_admin_imports_a_biaya_workbook_and_the_plan_follows(db, monkeypatch)
 def test_costs_saved_by_an_admin_change_the_plan(db):
     con = store.open_store(db)
     fw = load_framework("spbe-2020")
-    frame = scenarios.load_costs(con, "kota-ternate", fw).table.frame
+    frame = load_costs(con, "kota-ternate", fw).table.frame
     frame.loc[frame["Indikator"].isin([21, 22, 23, 24, 25, 26]), "1→2"] = 10_000_000
-    scenarios.save_costs(con, "kota-ternate", fw, frame, actor="Rina")
+    save_costs(con, "kota-ternate", fw, frame, actor="Rina")
     con.close()
     at = _open(PERENCANA)
     # the same plan is still cheapest, 6 × Rp 30 jt cheaper: Rp 1.580 jt

@@ -8,12 +8,10 @@ import duckdb
 import pytest
 
 from spbe.core.costs import CostError, default_costs
+from spbe.core.scenario import Scenario, ScenarioError, costs_snapshot
 from spbe.store import indicator_levels, migrate, open_store, schema_version, table_counts
 from spbe.store.scenarios import (
     GUEST,
-    Scenario,
-    ScenarioError,
-    costs_snapshot,
     delete_scenario,
     get_scenario,
     list_scenarios,

@@ -16,6 +16,7 @@ from spbe.core.costs import CostError, costs_mapping, default_costs, validate_co
 from spbe.core.errors import SpbeError
 from spbe.core.framework import FrameworkError, load_framework
 from spbe.core.planner import apply_plan
+from spbe.core.scenario import InstansiCosts, Scenario
 from spbe.core.scoring import score
 from spbe.files.plans import costs_workbook, read_costs_workbook, rka_workbook
 from spbe.files.uploads import UploadError
@@ -54,7 +55,7 @@ from spbe.planning.tables import (
 )
 from spbe.planning.whatif import change_cost, level_groups, level_steps, live_figures, sensitivity
 from spbe.store import indicator_levels, opd_table, open_store, owner_table
-from spbe.store.scenarios import InstansiCosts, Scenario, load_costs
+from spbe.store.scenarios import load_costs
 
 JT = 1_000_000
 ORIGIN = ("kota-ternate", 2024)

@@ -9,18 +9,12 @@ import pandas as pd
 import pytest
 
 from spbe import store
+from spbe.charts.slides import projector_figure
 from spbe.core.errors import SpbeError
 from spbe.core.planner import STEP_COLUMNS, Plan
-from spbe.presentation.story import (
-    SLIDE_KEYS,
-    build_story,
-    indonesian_date,
-    link_choice,
-    number_ranges,
-    opd_plan_table,
-    projector_figure,
-    roadmap,
-)
+from spbe.presentation.links import link_choice
+from spbe.presentation.plan import number_ranges, opd_plan_table, roadmap
+from spbe.presentation.story import SLIDE_KEYS, build_story, indonesian_date
 from tests.helpers_app import build_seeded_database
 
 MADE_ON = date(2026, 11, 23)
@@ -270,7 +264,7 @@ def test_opd_plan_table_splits_joint_steps_evenly(ternate, frames):
 
 
 def test_presentation_choice_link_then_sidebar_then_previous():
-    from spbe.presentation.story import presentation_choice
+    from spbe.presentation.links import presentation_choice
 
     table = pd.DataFrame({"code": ["kota-ternate", "prov-x"], "name": ["Kota Ternate", "Prov X"]})
     mine = {"instansi": "kota-ternate", "tahun": "2024"}

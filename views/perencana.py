@@ -30,7 +30,7 @@ from spbe.planning.tables import (
     format_points,
     steps_display,
 )
-from spbe.store import scenarios
+from spbe.store.scenarios import load_costs, reset_costs, save_costs, save_scenario
 
 KEY, URL_KEY = ui.SIM_SESSION_KEY, ui.SIM_URL_KEY
 con = ui.connection().con
@@ -74,7 +74,7 @@ with st.expander("Batasan lain: indikator terkunci, tingkat tertinggi"):
                            key="plan_max_level")  # fmt: skip
 settings = PlanSettings(mode, target, budget, tuple(locked),
                             None if top == fw.max_level else top, one_step)  # fmt: skip
-costs = scenarios.load_costs(con, start.instansi_code, fw)
+costs = load_costs(con, start.instansi_code, fw)
 read_only = bool(ui.connection().fallback_reason)
 actor = ui.admin_login() if not read_only else None
 opd, owners = ui.opd_and_owners(start.instansi_code)
@@ -133,7 +133,7 @@ with st.form("plan_save", clear_on_submit=True):
     if st.form_submit_button("Simpan skenario"):
         try:
             scenario = scenario_of(session, name, note, costs, plan, settings)
-            scenarios.save_scenario(con, scenario, actor=actor)
+            save_scenario(con, scenario, actor=actor)
             st.success(f"Skenario '{scenario.name}' tersimpan; bandingkan di halaman Simulasi.")
         except ValueError as exc:
             ui.show_error(exc)
@@ -154,18 +154,18 @@ try:
                                 disabled=["Indikator", "Nama"],
                                 key="plan_costs_editor")  # fmt: skip
         if st.form_submit_button("Simpan perubahan biaya"):
-            scenarios.save_costs(con, start.instansi_code, fw, edited, actor=actor,
+            save_costs(con, start.instansi_code, fw, edited, actor=actor,
                                  note="diubah di dasbor")  # fmt: skip
             st.rerun()
     upload = st.file_uploader("Impor biaya dari .xlsx (lembar Biaya)", type=["xlsx"],
                               key="plan_costs_upload")  # fmt: skip
     if upload is not None and st.button("Impor dan simpan", key="plan_costs_import"):
         frame = read_costs_workbook(upload.getvalue(), upload.name, fw)
-        scenarios.save_costs(con, start.instansi_code, fw, frame, actor=actor,
+        save_costs(con, start.instansi_code, fw, frame, actor=actor,
                              note=f"impor {upload.name}", imported=True)  # fmt: skip
         st.rerun()
     if costs.stored and st.button("Kembalikan ke biaya Ilustrasi", key="plan_costs_reset"):
-        scenarios.reset_costs(con, start.instansi_code, fw, actor=actor)
+        reset_costs(con, start.instansi_code, fw, actor=actor)
         st.rerun()
 except ValueError as exc:
     ui.show_error(exc)

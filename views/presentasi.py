@@ -7,7 +7,8 @@ import streamlit as st
 
 from spbe import ui
 from spbe.presentation.deck import MIME, build_deck, find_browser, render_charts
-from spbe.presentation.story import build_story, presentation_choice
+from spbe.presentation.links import presentation_choice
+from spbe.presentation.story import build_story
 
 KEY, SHOWN, CHOSEN = "slide_index", "slide_story", "slide_choice"
 WRITTEN, SEEN = "slide_link_written", "slide_sidebar_seen"

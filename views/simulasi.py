@@ -12,7 +12,13 @@ from spbe.planning.plan import compare_scenarios
 from spbe.planning.session import new_session, scenario_of, session_from_scenario, state_of
 from spbe.planning.tables import admin_only_message, comparison_display, format_points
 from spbe.planning.whatif import change_cost, level_groups, level_steps, live_figures, sensitivity
-from spbe.store import scenarios
+from spbe.store.scenarios import (
+    delete_scenario,
+    get_scenario,
+    list_scenarios,
+    load_costs,
+    save_scenario,
+)
 
 KEY, URL_KEY, VERSION_KEY = ui.SIM_SESSION_KEY, ui.SIM_URL_KEY, "sim_widgets_version"
 con = ui.connection().con
@@ -39,7 +45,7 @@ where = f"{names[start.instansi_code]} {start.year}"
 loaded_from = f" Dimuat dari {session.source}." if session.source else ""
 st.caption(f"{where} · {fw.name} ({fw.short_regulation}). Hasil simulasi adalah perkiraan, "
            f"bukan hasil evaluasi.{loaded_from}")  # fmt: skip
-costs = scenarios.load_costs(con, start.instansi_code, fw)
+costs = load_costs(con, start.instansi_code, fw)
 actor = ui.admin_login() if not ui.connection().fallback_reason else None
 
 
@@ -102,13 +108,13 @@ with st.form("sim_save", clear_on_submit=True):
     if st.form_submit_button("Simpan skenario"):
         try:
             scenario = scenario_of(session, name, note, costs)
-            scenarios.save_scenario(con, scenario, actor=actor)
+            save_scenario(con, scenario, actor=actor)
             st.success(f"Skenario '{scenario.name}' tersimpan.")
         except ValueError as exc:
             ui.show_error(exc)
 
 st.subheader("Skenario tersimpan")
-saved = scenarios.list_scenarios(con, start.instansi_code)
+saved = list_scenarios(con, start.instansi_code)
 labels = {int(r.id): f"{r.name} ({r.year}, {r.created_at:%d-%m-%Y}, oleh {r.actor})"
           for r in saved.itertuples()}  # fmt: skip
 if not labels:
@@ -118,7 +124,7 @@ picked = st.multiselect("Bandingkan 2–3 skenario", list(labels), format_func=l
                         max_selections=3, key="sim_compare")  # fmt: skip
 try:
     if len(picked) >= 2:
-        chosen_scenarios = [scenarios.get_scenario(con, i) for i in picked]
+        chosen_scenarios = [get_scenario(con, i) for i in picked]
         comparison = compare_scenarios(chosen_scenarios)
         fw_compared = load_framework(chosen_scenarios[0].framework_id)
         st.dataframe(comparison_display(comparison, fw_compared))
@@ -126,13 +132,13 @@ try:
     one = st.selectbox("Skenario", list(labels), format_func=labels.get, key="sim_pick")
     load, delete = st.columns(2)
     if load.button("Muat ke simulasi", key="sim_load"):
-        loaded = session_from_scenario(scenarios.get_scenario(con, one), origin, session)
+        loaded = session_from_scenario(get_scenario(con, one), origin, session)
         st.session_state[KEY] = loaded
         st.rerun()
     if actor is None:
         delete.caption(admin_only_message("menghapus skenario", bool(ui.admin_hash()), False))
     elif delete.button("Hapus skenario", key="sim_delete"):
-        scenarios.delete_scenario(con, one, actor=actor)
+        delete_scenario(con, one, actor=actor)
         st.rerun()
 except ValueError as exc:
     ui.show_error(exc)

@@ -13,10 +13,10 @@ from spbe.core.formatting import format_index, format_rupiah
 from spbe.core.framework import Framework, load_framework
 from spbe.core.planner import Plan, best_plan_within_budget, cheapest_plan
 from spbe.core.provenance import provenance_label
+from spbe.core.scenario import Scenario
 from spbe.planning.links import ScenarioState
 from spbe.planning.whatif import change_cost, live_figures
 from spbe.results.contributions import UNASSIGNED_NAME, opd_contributions
-from spbe.store.scenarios import Scenario
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,9 @@ from spbe.core.errors import SpbeError
 from spbe.core.framework import Framework, framework_for_year, load_framework
 from spbe.core.planner import Plan, apply_plan
 from spbe.core.provenance import PROVENANCES, Provenance, provenance_label
+from spbe.core.scenario import InstansiCosts, Scenario, costs_snapshot
 from spbe.planning.links import ScenarioState
 from spbe.planning.plan import PlanSettings, plan_record
-from spbe.store.scenarios import InstansiCosts, Scenario, costs_snapshot
 
 LINK, SCENARIO, PLAN = "tautan", "skenario", "rencana"
 

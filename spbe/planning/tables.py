@@ -8,7 +8,7 @@ from spbe.core.costs import INDICATOR_COLUMN, cost_columns
 from spbe.core.formatting import format_delta, format_index, format_number, format_rupiah
 from spbe.core.framework import Framework
 from spbe.core.provenance import provenance_label
-from spbe.store.scenarios import InstansiCosts
+from spbe.core.scenario import InstansiCosts
 
 
 def format_points(value: float) -> str:

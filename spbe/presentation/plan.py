@@ -1,0 +1,183 @@
+"""The plan behind slides 4–6: the start profile, the cheapest plan to the next predicate, its roadmap and each OPD's part."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from spbe.core.costs import CostTable, default_costs
+from spbe.core.errors import SpbeError
+from spbe.core.framework import Framework
+from spbe.core.planner import Plan, cheapest_plan
+from spbe.core.provenance import Provenance, provenance_label
+from spbe.core.scoring import index_scaled, predicate_scaled
+from spbe.results.contributions import Contributions, opd_contributions
+from spbe.results.insights import Kpi
+
+PROFILE_PREFERENCE = (Provenance.RESMI, Provenance.REKONSTRUKSI, Provenance.MANDIRI, Provenance.ILUSTRASI)
+
+
+@dataclass(frozen=True, eq=False)
+class StoryProfile:
+    """The indicator levels of the chosen year that the plan starts from."""
+
+    levels: pd.DataFrame
+    provenance: str
+    framework: Framework
+
+    def mapping(self) -> dict[int, int]:
+        return dict(zip(self.levels["indicator"].astype(int), self.levels["level"].astype(int)))
+
+
+@dataclass(frozen=True, eq=False)
+class StoryPlan:
+    """The plan to the next predicate with everything the slides say about it."""
+
+    plan: Plan | None
+    profile: StoryProfile | None
+    costs: CostTable | None
+    contributions: Contributions | None
+    note: str | None  # why there is no plan (or no OPD mapping), in Indonesian
+    one_year: Plan | None = None  # the cheapest plan with at most one step per indicator
+
+
+def roadmap(plan: Plan, levels: Mapping[int, int], framework: Framework, start_year: int):
+    """The plan's steps spread over the years after ``start_year``, one step per indicator and year.
+
+    One row per year: year, steps, indicators (e.g. "1–10, 13"), cost, index (unrounded, after that
+    year's steps), predicate (from the integer-scaled index). Empty when the plan raises nothing.
+    """
+    steps = plan.steps
+    if steps.empty:
+        return pd.DataFrame(columns=["year", "steps", "indicators", "cost", "index", "predicate"])
+    stage = steps["from_level"] - steps["indicator"].map(lambda n: int(levels[int(n)])) + 1
+    current = {int(k): int(v) for k, v in levels.items()}
+    rows = []
+    for offset, part in steps.assign(stage=stage).groupby("stage", sort=True):
+        for indicator, to_level in zip(part["indicator"], part["to_level"]):
+            current[int(indicator)] = int(to_level)
+        scaled = index_scaled(current, framework)
+        rows.append(
+            {
+                "year": int(start_year) + int(offset),
+                "steps": len(part),
+                "indicators": number_ranges(part["indicator"]),
+                "cost": float(part["cost"].sum()),
+                "index": scaled / framework.index_denominator,
+                "predicate": predicate_scaled(scaled, framework),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def number_ranges(numbers: Sequence[int]) -> str:
+    """[1, 2, 3, 5, 7, 8] -> '1–3, 5, 7–8'."""
+    values = sorted({int(n) for n in numbers})
+    runs: list[list[int]] = []
+    for n in values:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
+
+
+def story_profile(levels: pd.DataFrame, kpi: Kpi, fw: Framework) -> StoryProfile | None:
+    rows = levels[(levels["instansi_code"] == kpi.instansi_code) & (levels["year"] == kpi.year)]
+    if "framework" in rows.columns:
+        rows = rows[rows["framework"] == fw.id]
+    for provenance in PROFILE_PREFERENCE:
+        chosen = rows[rows["provenance"] == provenance]
+        if set(chosen["indicator"].astype(int)) == set(fw.indicator_numbers):
+            return StoryProfile(chosen.reset_index(drop=True), provenance, fw)
+    return None
+
+
+def story_plan(kpi, fw, levels, opd, owners, costs) -> StoryPlan:
+    profile = story_profile(levels, kpi, fw)
+    if profile is None:
+        note = (
+            f"Belum ada tingkat ke-{len(fw.indicators)} indikator untuk {kpi.instansi_name} "
+            f"tahun {kpi.year}, jadi rencana dan peta jalan belum dapat dihitung."
+        )
+        return StoryPlan(None, None, None, None, note)
+    contributions, note = None, None
+    try:
+        contributions = opd_contributions(profile.levels, owners, opd, fw) if len(opd) else None
+    except SpbeError as exc:
+        note = str(exc)
+    if contributions is None and note is None:
+        note = f"Pemetaan indikator ke OPD belum ada untuk {kpi.instansi_name}."
+    if kpi.next_predicate is None:
+        return StoryPlan(None, profile, None, contributions, "Predikat tertinggi sudah tercapai.")
+    try:
+        table = costs or default_costs(fw)
+        leads = None
+        if contributions is not None:
+            by_indicator = contributions.by_indicator
+            leads = dict(zip(by_indicator["indicator"], by_indicator["lead_opd"]))
+        target, mapping = kpi.next_predicate, table.mapping()
+        plan = cheapest_plan(profile.mapping(), target, fw, mapping, owners=leads)
+        one_year = cheapest_plan(profile.mapping(), target, fw, mapping, max_steps=1)
+    except SpbeError as exc:
+        return StoryPlan(None, profile, None, contributions, str(exc))
+    return StoryPlan(plan, profile, table, contributions, note, one_year)
+
+
+def costs_label(costs: CostTable) -> str:
+    label = provenance_label(costs.provenance)
+    return f"Biaya: {label}" + (
+        " (perkiraan, bukan anggaran)" if costs.provenance == Provenance.ILUSTRASI else ""
+    )
+
+
+def profile_label(profile: StoryProfile) -> str:
+    return f"Tingkat indikator {profile.levels['year'].iloc[0]}: " + provenance_label(
+        profile.provenance
+    )
+
+
+def plan_provenance(kpi: Kpi, planned: StoryPlan, extra: str | None = None) -> str:
+    parts = [kpi.provenance]
+    if planned.profile is not None:
+        parts.append(profile_label(planned.profile))
+    if planned.costs is not None:
+        parts.append(costs_label(planned.costs))
+    if extra:
+        parts.append(extra)
+    return " · ".join(parts)
+
+
+def opd_plan_table(contributions: Contributions, plan: Plan | None) -> pd.DataFrame:
+    """Per OPD: what it leads, its contribution now, and its part of the plan (numeric).
+
+    Columns: opd_code, short_name, indicator_count, contribution, plan_indicators, plan_steps,
+    plan_cost. A step of an indicator with several lead OPDs counts for each of them; its cost is
+    split evenly, so plan_cost adds up to the plan's total cost.
+    """
+    by_opd = contributions.by_opd
+    leads = dict(
+        zip(contributions.by_indicator["indicator"], contributions.by_indicator["lead_codes"])
+    )
+    steps: dict[str, list[int]] = {c: [] for c in by_opd["opd_code"]}
+    cost = dict.fromkeys(by_opd["opd_code"], 0.0)
+    if plan is not None:
+        for indicator, step_cost in zip(plan.steps["indicator"], plan.steps["cost"]):
+            owners_of = leads.get(int(indicator)) or ("belum-ditetapkan",)
+            for code in owners_of:
+                if code in steps:
+                    steps[code].append(int(indicator))
+                    cost[code] += float(step_cost) / len(owners_of)
+    return pd.DataFrame(
+        {
+            "opd_code": by_opd["opd_code"],
+            "short_name": by_opd["short_name"],
+            "indicator_count": by_opd["indicator_count"],
+            "contribution": by_opd["contribution"],
+            "plan_indicators": [number_ranges(steps[c]) for c in by_opd["opd_code"]],
+            "plan_steps": [len(steps[c]) for c in by_opd["opd_code"]],
+            "plan_cost": [cost[c] for c in by_opd["opd_code"]],
+        }
+    )

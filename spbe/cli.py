@@ -51,7 +51,7 @@ def cmd_init(args) -> int:
 
 def cmd_template(args) -> int:
     from spbe.core.framework import list_frameworks, load_framework
-    from spbe.files.excel import write_template
+    from spbe.files.writers import write_template
 
     write_template(Path(args.file), [load_framework(f) for f in list_frameworks()])
     print(f"Templat ditulis: {args.file}")

@@ -14,18 +14,10 @@ import pandas as pd
 import pytest
 
 from spbe.core.errors import Problem, SpbeError
-from spbe.files.excel import (
-    EXPORT_SHEETS,
-    LEVELS_HEADER,
-    PROVENANCES,
-    ExportBook,
-    WorkbookError,
-    build_instansi_lookup,
-    read_levels_workbook,
-    write_export,
-    write_table_workbook,
-    write_template,
-)
+from spbe.core.provenance import PROVENANCES
+from spbe.files.common import EXPORT_SHEETS, LEVELS_HEADER, WorkbookError
+from spbe.files.levels import build_instansi_lookup, read_levels_workbook
+from spbe.files.writers import ExportBook, write_export, write_table_workbook, write_template
 
 SHEET = "Nilai Indikator"
 LOOKUP = build_instansi_lookup(
@@ -405,7 +397,7 @@ def test_every_problem_is_reported_at_once(make_xlsx):
         (SHEET, 4, "Sumber"),
     ]
     assert len(error.problems) == 6 + 20  # one per "7" row
-    assert isinstance(error, ValueError)
+    assert isinstance(error, SpbeError)
     message = str(error)
     assert message.startswith('Berkas "nilai.xlsx" ditolak (26 masalah); tidak ada data')
     assert message.endswith("… dan 6 masalah lainnya.")

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from spbe.core.provenance import PROVENANCES
-from spbe.files.excel import read_levels_workbook
+from spbe.files.levels import read_levels_workbook
 from spbe.services.imports import WorkbookRejected, import_workbook
 from spbe.store import indicator_levels, instansi_lookup, open_store, table_counts
 from spbe.store.imports import STATUS_ACCEPTED, STATUS_NOOP, ImportRefused

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from spbe.core.errors import SpbeError
 from spbe.core.formatting import format_index
 from spbe.core.scoring import (
     ScoringError,
@@ -227,7 +228,7 @@ def test_score_does_not_mutate_its_input(spbe2020):
 def _error(frame, fw) -> str:
     with pytest.raises(ScoringError) as err:
         score(frame, fw)
-    assert isinstance(err.value, ValueError)
+    assert isinstance(err.value, SpbeError)
     return str(err.value)
 
 

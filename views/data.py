@@ -12,8 +12,8 @@ import streamlit as st
 from spbe import ui
 from spbe.core.framework import list_frameworks, load_framework
 from spbe.core.provenance import provenance_kind, provenance_label
-from spbe.files.excel import write_template
 from spbe.files.uploads import MAX_UPLOAD_BYTES
+from spbe.files.writers import write_template
 from spbe.results.tables import official_display, problems_display
 from spbe.services.imports import WorkbookRejected, import_workbook
 from spbe.store import StoreError

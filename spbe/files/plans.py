@@ -12,8 +12,9 @@ from spbe.core.costs import INDICATOR_COLUMN, CostError, cost_columns, validate_
 from spbe.core.formatting import format_number, format_rupiah
 from spbe.core.framework import Framework
 from spbe.core.planner import Plan
-from spbe.files.excel import RUPIAH_FORMAT, write_table_workbook
+from spbe.files.common import RUPIAH_FORMAT
 from spbe.files.uploads import UploadError, check_xlsx
+from spbe.files.writers import write_table_workbook
 from spbe.planning.plan import PlanSettings, plan_by_opd, plan_steps_table
 from spbe.planning.session import StartProfile
 

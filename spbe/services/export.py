@@ -8,7 +8,7 @@ import pandas as pd
 
 from spbe.core.framework import list_frameworks, load_framework
 from spbe.core.provenance import provenance_label
-from spbe.files.excel import ExportBook, write_export
+from spbe.files.writers import ExportBook, write_export
 from spbe.services.recompute import recompute_beside_official
 from spbe.store import indicator_levels, official_results, opd_table, owner_table
 

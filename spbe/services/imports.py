@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 
 from spbe.core.errors import Problem, SpbeError
-from spbe.files.excel import WorkbookError, read_levels_workbook
+from spbe.files.common import WorkbookError
+from spbe.files.levels import read_levels_workbook
 from spbe.files.uploads import UploadError, check_xlsx
 from spbe.store import instansi_lookup
 from spbe.store.imports import STATUS_REFUSED, ImportReport, apply_levels, log_attempt

@@ -147,7 +147,7 @@ def filters() -> Filters:
 
 
 def table_workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
-    from spbe.files.excel import write_table_workbook
+    from spbe.files.writers import write_table_workbook
 
     return write_table_workbook(sheets)
 

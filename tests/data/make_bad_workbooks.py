@@ -196,7 +196,7 @@ CORPUS: tuple[BadCase, ...] = (
             replace={"xl/worksheets/sheet1.xml": lambda c: c[: len(c) * 2 // 3]},
         ),
     ),
-    # -- the sheet and its header (spbe.files.excel.read_levels_workbook) ------------------------------
+    # -- the sheet and its header (spbe.files.common.read_levels_workbook) ------------------------------
     BadCase(
         "tanpa-sheet-nilai.xlsx",
         "sheet Nilai Indikator tidak ada",

@@ -115,7 +115,7 @@ def test_without_an_admin_hash_the_page_shows_data_but_no_uploader(app_db):
     con.close()
     badges = [m.value for m in at.markdown if "-badge[" in m.value]
     assert badges == [
-        f":green-badge[Resmi KemenPANRB: {statuses['final']} hasil]",
+        f":green-badge[Resmi KemenPANRB: {statuses['final']:,} hasil]".replace(",", "."),
         f":orange-badge[Mandiri — sementara: {statuses['provisional']} hasil]",
     ]
 

@@ -4,148 +4,41 @@ Importing needs the admin role (ui.admin_login); the upload stays in memory and 
 all-or-nothing path as the CLI (spbe.services.imports).
 """
 
-import hashlib
-import io
-
 import streamlit as st
 
 from spbe import ui
-from spbe.core.framework import list_frameworks, load_framework
+from spbe.core.formatting import format_count
 from spbe.core.provenance import provenance_kind, provenance_label
-from spbe.files.uploads import MAX_UPLOAD_BYTES
-from spbe.files.writers import write_template
-from spbe.results.tables import official_display, problems_display
-from spbe.services.imports import WorkbookRejected, import_workbook
-from spbe.store import StoreError
-from spbe.store.imports import ImportRefused
-
-KEY_PENDING = "data_pending_replace"  # {"sha": ..., "message": ..., "changes": DataFrame}
-CHANGE_COLUMNS = {
-    "instansi_code": "Instansi",
-    "year": "Tahun",
-    "indicator": "Indikator",
-    "provenance": "Sumber",
-    "old_level": "Tingkat tersimpan",
-    "level": "Tingkat baru",
-    "old_note": "Catatan tersimpan",
-    "note": "Catatan baru",
-}
-LOG_COLUMNS = {
-    "id": "No",
-    "logged_at": "Waktu",
-    "actor": "Oleh",
-    "file_name": "Berkas",
-    "status": "Status",
-    "rows_added": "Ditambah",
-    "rows_changed": "Diubah",
-    "message": "Pesan",
-}
-TABLE_NAMES = {
-    "instansi": "Instansi",
-    "official_result": "Hasil resmi",
-    "indicator_level": "Tingkat indikator",
-    "opd": "OPD",
-    "indicator_owner": "Pemetaan OPD",
-    "import_log": "Riwayat impor",
-}
-
-
-def template_bytes() -> bytes:
-    buffer = io.BytesIO()
-    names = ui.instansi()
-    instansi = dict(zip(names["code"], names["name"], strict=True))
-    write_template(buffer, [load_framework(f) for f in list_frameworks()], instansi=instansi)
-    return buffer.getvalue()
-
-
-def show_rejection(exc: WorkbookRejected) -> None:
-    st.error(str(exc).splitlines()[0] if exc.problems else str(exc))
-    if exc.problems:
-        st.dataframe(problems_display(exc.problems), hide_index=True, key="data_problems")
-
-
-def run_import(data: bytes, name: str, actor: str, replace: bool) -> None:
-    con = ui.connection().con
-    st.session_state.pop(KEY_PENDING, None)
-    try:
-        report = import_workbook(con, data, name, actor=actor, replace=replace)
-    except WorkbookRejected as exc:
-        show_rejection(exc)
-    except ImportRefused as exc:
-        changes = exc.report.changes.rename(columns=CHANGE_COLUMNS)[list(CHANGE_COLUMNS.values())]
-        sha = hashlib.sha256(data).hexdigest()
-        st.session_state[KEY_PENDING] = {"sha": sha, "message": str(exc), "changes": changes}
-    except StoreError as exc:
-        st.error(str(exc))
-    except Exception as exc:  # noqa: BLE001 - never a traceback; the transaction rolled back
-        st.error(
-            f"Impor gagal karena kesalahan tak terduga ({type(exc).__name__}); tidak ada "
-            "data yang berubah."
-        )
-    else:
-        st.success(report.message)
-
-
-def import_section(actor: str) -> None:
-    st.subheader("Impor nilai indikator")
-    limit_mb = MAX_UPLOAD_BYTES // 1_048_576
-    uploaded = st.file_uploader(
-        f"Berkas nilai indikator (.xlsx, maks. {limit_mb} MB)",
-        type=["xlsx"],
-        max_upload_size=limit_mb,
-        key="data_upload",
-        help="Berkas diperiksa di memori; satu kesalahan saja membuat seluruh berkas ditolak.",
-    )
-    if uploaded is None:
-        st.session_state.pop(KEY_PENDING, None)
-        return
-    data = uploaded.getvalue()
-    if st.button("Impor", key="data_import", type="primary"):
-        run_import(data, uploaded.name, actor, replace=False)
-    pending = st.session_state.get(KEY_PENDING)
-    if pending and pending["sha"] == hashlib.sha256(data).hexdigest():
-        st.warning(pending["message"])
-        st.dataframe(pending["changes"], hide_index=True, key="data_changes")
-        confirm = st.checkbox("Ganti nilai yang ada", key="data_confirm_replace")
-        if st.button("Impor dan ganti nilai", key="data_replace", disabled=not confirm):
-            run_import(data, uploaded.name, actor, replace=True)
-
+from spbe.results.tables import official_display
+from spbe.ui import imports
 
 st.title("Data & Impor")
-if ui.connection().fallback_reason:
-    st.warning("Mode baca saja: impor tidak tersedia sampai basis data utama dapat dibuka.")
-elif actor := ui.admin_login():
-    import_section(actor)
-elif ui.admin_hash():
-    st.info("Masuk sebagai admin di bilah samping untuk mengimpor data.", icon="🔒")
-else:
-    st.info(
-        "Impor lewat dasbor tidak aktif karena kata sandi admin belum diatur. Gunakan "
-        "`python -m spbe import BERKAS`, atau atur SPBE_ADMIN_PASSWORD_HASH (buat dengan "
-        "`python -m spbe hash-password`).",
-        icon="🔒",
-    )
+imports.import_or_why_not()
 ui.excel_download(
-    "Unduh templat impor (.xlsx)", template_bytes, "templat-nilai-spbe.xlsx", key="dl_template"
+    "Unduh templat impor (.xlsx)",
+    imports.template_bytes,
+    "templat-nilai-spbe.xlsx",
+    key="dl_template",
 )
 
 st.subheader("Isi basis data")
 counts = ui.table_counts()
-for column, (table, label) in zip(st.columns(len(TABLE_NAMES)), TABLE_NAMES.items(), strict=True):
-    column.metric(label, f"{counts[table]:,}".replace(",", "."))
+names = imports.TABLE_NAMES
+for column, (table, label) in zip(st.columns(len(names)), names.items(), strict=True):
+    column.metric(label, format_count(counts[table]))
 
 st.subheader("Riwayat impor")
 log = ui.import_log()
 if log.empty:
     st.caption("Belum ada impor.")
 else:
-    st.dataframe(
-        log.rename(columns=LOG_COLUMNS)[list(LOG_COLUMNS.values())], hide_index=True, key="data_log"
-    )
+    columns = imports.LOG_COLUMNS
+    log = log.rename(columns=columns)[list(columns.values())]
+    st.dataframe(log, hide_index=True, key="data_log")
 
 st.subheader("Hasil resmi dan sumbernya")
 official = ui.official()
 kinds = official["status"].map(provenance_kind)
 for kind, n in kinds.value_counts().items():
-    ui.badge(f"{provenance_label(kind)}: {n} hasil", kind)
+    ui.badge(f"{provenance_label(kind)}: {format_count(n)} hasil", kind)
 st.dataframe(official_display(official), hide_index=True, key="data_official")

@@ -61,3 +61,8 @@ def format_rupiah(amount: float) -> str:
         return "–"
     sign = "-" if amount < 0 else ""
     return f"{sign}Rp {format_number(abs(amount), 0)}"
+
+
+def format_count(count: int) -> str:
+    """A count with thousands points: 1244 -> '1.244'."""
+    return f"{int(count):,}".replace(",", ".")

@@ -9,7 +9,15 @@ from spbe.files.common import WorkbookError
 from spbe.files.levels import read_levels_workbook
 from spbe.files.uploads import UploadError, check_xlsx
 from spbe.store import instansi_lookup
-from spbe.store.imports import STATUS_REFUSED, ImportReport, apply_levels, log_attempt
+from spbe.store.imports import (
+    STATUS_REFUSED,
+    ImportRefused,
+    ImportReport,
+    apply_levels,
+    log_attempt,
+)
+
+__all__ = ["ImportRefused", "WorkbookRejected", "describe_changes", "import_workbook"]
 
 
 class WorkbookRejected(SpbeError):
@@ -20,7 +28,7 @@ class WorkbookRejected(SpbeError):
 
     def __init__(self, message: str, problems: tuple = ()):
         super().__init__(message)
-        self.problems = tuple(problems)
+        self.problems = tuple(problems)  # located problems only (the message says the rest)
 
 
 def import_workbook(con, data: bytes, file_name: str, *, actor: str, replace: bool = False):
@@ -53,7 +61,7 @@ def import_workbook(con, data: bytes, file_name: str, *, actor: str, replace: bo
         status=STATUS_REFUSED,
         message=str(err),
     )
-    problems = getattr(err, "problems", ())
+    problems = err.problems if isinstance(err, WorkbookError) else ()
     raise WorkbookRejected(f"{err}\nTidak ada data yang disimpan.", problems) from None
 
 

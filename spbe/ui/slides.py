@@ -1,0 +1,115 @@
+"""The Presentasi page's pieces: cached story and chart images, one slide drawn full-screen, and the
+navigation bar (buttons, counter, downloads built only on click, ← → / PageUp PageDown offline)."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from pathlib import Path
+
+import streamlit as st
+
+from spbe import ui
+from spbe.presentation.deck import MIME, build_deck, find_browser, render_charts
+from spbe.presentation.story import Slide, Story, build_story
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+KEY = "slide_index"
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def story_for(path: str, version: int, code: str, year: int, today: date) -> Story:
+    opd, owners = ui.opd_and_owners(code)
+    return build_story(ui.official(), ui.levels(code), opd, owners, code, year, made_on=today)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def charts_for(path: str, version: int, code: str, year: int, today: date):
+    return render_charts(story_for(path, version, code, year, today))
+
+
+def full_screen() -> None:
+    """High-contrast full-screen style, and the keys that press the navigation buttons."""
+    st.html(f"<style>{(ASSETS / 'presentasi.css').read_text(encoding='utf-8')}</style>")
+    script = (ASSETS / "presentasi.js").read_text(encoding="utf-8")
+    st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
+
+
+def html(markup: str, key: str | None = None) -> None:
+    """Escaped text in HTML blocks: markdown never reads '+0,71' or '1.' as list syntax."""
+    (st.container(key=key) if key else st).markdown(markup, unsafe_allow_html=True)
+
+
+def step(delta: int, total: int) -> None:
+    st.session_state[KEY] = min(max(st.session_state.get(KEY, 0) + delta, 0), total - 1)
+
+
+def draw_slide(story: Story, slide: Slide) -> None:
+    with st.container(key="slide"):
+        st.title(slide.title, anchor=False)
+        html(f'<div class="headline">{escape(slide.headline)}</div>', "slide_headline")
+        if slide.figures:
+            widths = [1, 1] if slide.table is not None else [2, 3]
+            text, chart = st.columns(widths, gap="large")
+        else:
+            text, chart = st.container(), None
+        with text.container(key="slide_body"):
+            for fact in slide.facts:
+                html(
+                    f'<div class="fact-label">{escape(fact.label)}</div>'
+                    f'<div class="fact-value">{escape(fact.value)}</div>'
+                )
+            if slide.points:
+                html("<ul>" + "".join(f"<li>{escape(p)}</li>" for p in slide.points) + "</ul>")
+            if slide.table is not None:
+                st.table(slide.table.set_index(slide.table.columns[0]))
+        for k, figure in enumerate(slide.figures):
+            chart.plotly_chart(
+                figure,
+                key=f"slide_chart_{slide.number}_{k}",
+                theme=None,
+                config={"displayModeBar": False},
+            )
+        with st.container(key="slide_footer"):
+            st.subheader(f"Presentasi · {story.instansi_name} {story.year}", anchor=False)
+            html(f"<p>{escape(slide.footer)}</p>")
+
+
+def navigation(story: Story, slide: Slide, choice: tuple) -> None:
+    total = len(story.slides)
+    with st.container(key="slide_nav"):
+        back, counter, forward, pptx, pdf, leave = st.columns([2, 1, 2, 2, 2, 2])
+        back.button(
+            "◀ Sebelumnya",
+            key="slide_prev",
+            on_click=step,
+            args=(-1, total),
+            disabled=slide.number == 1,
+            width="stretch",
+        )
+        with counter:
+            html(f"<p>{slide.counter}</p>", "slide_counter")
+        forward.button(
+            "Berikutnya ▶",
+            key="slide_next",
+            on_click=step,
+            args=(1, total),
+            disabled=slide.number == total,
+            width="stretch",
+        )
+        for column, fmt in ((pptx, "pptx"), (pdf, "pdf")):
+            column.download_button(
+                f"Unduh {fmt.upper()}",
+                lambda fmt=fmt: build_deck(story, fmt, charts_for(*choice)),
+                file_name=f"{story.file_stem}.{fmt}",
+                mime=MIME[fmt],
+                key=f"slide_download_{fmt}",
+                icon=":material/download:",
+                on_click="ignore",
+                width="stretch",
+            )
+        leave.page_link("views/ringkasan.py", label="Keluar", icon=":material/close:")
+    if find_browser() is None:
+        st.caption(
+            "Chrome/Chromium tidak ditemukan di server: berkas unduhan berisi slide tanpa grafik."
+        )

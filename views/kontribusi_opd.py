@@ -4,6 +4,7 @@ import streamlit as st
 
 from spbe import ui
 from spbe.charts.detail import opd_contribution_figure
+from spbe.core.errors import SpbeError
 from spbe.core.framework import load_framework
 from spbe.results.contributions import opd_contributions, opd_indicators
 from spbe.results.tables import indicator_display, opd_display
@@ -30,7 +31,7 @@ ui.secondary_source_warning(framework)
 ui.badge(provenance.capitalize(), provenance)
 try:
     result = opd_contributions(profile, owners, opd, framework)
-except ValueError as exc:
+except SpbeError as exc:
     st.error(str(exc))
     st.stop()
 if not result.mapping_confirmed:

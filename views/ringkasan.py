@@ -3,6 +3,7 @@
 import streamlit as st
 
 from spbe import ui
+from spbe.core.errors import SpbeError
 from spbe.core.formatting import format_index
 from spbe.core.provenance import provenance_kind
 from spbe.results.insights import narrative, summary_kpi
@@ -17,7 +18,7 @@ for column, code in zip(st.columns(2), (filters.instansi, filters.comparison), s
     with column, st.container(border=True):
         try:
             kpi = summary_kpi(official, code, filters.year)
-        except ValueError as exc:
+        except SpbeError as exc:
             st.info(str(exc))
             continue
         kpis.append(kpi)
@@ -50,7 +51,7 @@ for column, code in zip(st.columns(2), (filters.instansi, filters.comparison), s
 st.subheader("Ringkasan naratif")
 try:
     st.write(narrative(official, filters.instansi, filters.year))
-except ValueError as exc:
+except SpbeError as exc:
     st.info(str(exc))
 
 if kpis:

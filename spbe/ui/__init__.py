@@ -7,20 +7,27 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
 
 from spbe import store
 from spbe.core.formatting import format_index
+from spbe.core.framework import load_framework
 from spbe.core.provenance import Provenance
+from spbe.core.scenario import InstansiCosts, Scenario
+from spbe.store import scenarios as store_scenarios
 
 DEFAULT_INSTANSI = "kota-ternate"
 DEFAULT_COMPARISON = "prov-maluku-utara"
 KEY_INSTANSI, KEY_COMPARISON, KEY_YEAR = "filter_instansi", "filter_comparison", "filter_year"
 
-BADGE_COLOURS = {Provenance.RESMI: "green", Provenance.MANDIRI: "orange", Provenance.REKONSTRUKSI: "blue", Provenance.ILUSTRASI: "gray"}
+BADGE_COLOURS = {
+    Provenance.RESMI: "green",
+    Provenance.MANDIRI: "orange",
+    Provenance.REKONSTRUKSI: "blue",
+    Provenance.ILUSTRASI: "gray",
+}
 
 
 @dataclass(frozen=True)
@@ -58,40 +65,39 @@ def connection() -> Connection:
     return current
 
 
-def data_version() -> int:
-    """Changes whenever an import is logged, so cached frames refresh after a write."""
-    cur = connection().con.cursor()
-    return int(cur.execute("SELECT coalesce(max(id), 0) FROM import_log").fetchone()[0])
+def data_version() -> str:
+    """Changes with every write, so cached frames refresh after one (spbe.store.data_version)."""
+    return store.data_version(connection().con)
 
 
 @st.cache_data(show_spinner=False)
-def _official(path: str, version: int) -> pd.DataFrame:
+def _official(path: str, version: str) -> pd.DataFrame:
     return store.official_results(connection().con)
 
 
 @st.cache_data(show_spinner=False)
-def _instansi(path: str, version: int) -> pd.DataFrame:
+def _instansi(path: str, version: str) -> pd.DataFrame:
     return store.instansi_table(connection().con)
 
 
 @st.cache_data(show_spinner=False)
-def _levels(path: str, version: int, instansi_code: str | None) -> pd.DataFrame:
+def _levels(path: str, version: str, instansi_code: str | None) -> pd.DataFrame:
     return store.indicator_levels(connection().con, instansi_code)
 
 
 @st.cache_data(show_spinner=False)
-def _opd(path: str, version: int, instansi_code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _opd(path: str, version: str, instansi_code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     con = connection().con
     return store.opd_table(con, instansi_code), store.owner_table(con, instansi_code)
 
 
 @st.cache_data(show_spinner=False)
-def _import_log(path: str, version: int, limit: int) -> pd.DataFrame:
+def _import_log(path: str, version: str, limit: int) -> pd.DataFrame:
     return store.import_log(connection().con, limit)
 
 
 @st.cache_data(show_spinner=False)
-def _table_counts(path: str, version: int) -> dict[str, int]:
+def _table_counts(path: str, version: str) -> dict[str, int]:
     return store.table_counts(connection().con)
 
 
@@ -104,13 +110,41 @@ def table_counts() -> dict[str, int]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _figure(path: str, version: int, name: str, codes: tuple[str, ...], _builder):
+def _figure(path: str, version: str, name: str, codes: tuple[str, ...], _builder):
     return _builder(_official(path, version), list(codes))
 
 
 def cached_figure(builder, codes):
     """A figure built from the official results for these instansi, cached per data version."""
     return _figure(db_path(), data_version(), builder.__qualname__, tuple(codes), builder)
+
+
+@st.cache_data(show_spinner=False)
+def _costs(path: str, version: str, instansi_code: str, framework_id: str) -> InstansiCosts:
+    return store_scenarios.load_costs(connection().con, instansi_code, load_framework(framework_id))
+
+
+@st.cache_data(show_spinner=False)
+def _scenarios(path: str, version: str, instansi_code: str) -> pd.DataFrame:
+    return store_scenarios.list_scenarios(connection().con, instansi_code)
+
+
+@st.cache_data(show_spinner=False)
+def _scenario(path: str, version: str, scenario_id: int) -> Scenario:
+    return store_scenarios.get_scenario(connection().con, scenario_id)
+
+
+def costs(instansi_code: str, framework_id: str) -> InstansiCosts:
+    """The instansi's cost table (stored rows, else the illustrative defaults)."""
+    return _costs(db_path(), data_version(), instansi_code, framework_id)
+
+
+def scenarios(instansi_code: str) -> pd.DataFrame:
+    return _scenarios(db_path(), data_version(), instansi_code)
+
+
+def scenario(scenario_id: int) -> Scenario:
+    return _scenario(db_path(), data_version(), int(scenario_id))
 
 
 def official() -> pd.DataFrame:
@@ -302,46 +336,3 @@ def admin_login() -> str | None:
             st.session_state[KEY_ADMIN] = (name or "admin").strip()[:60]
             st.rerun()
     return None
-
-
-# -- the shared start of the planning pages (Simulasi, Perencana Anggaran) ---------------------------
-
-SIM_SESSION_KEY, SIM_URL_KEY = "sim_session", "sim_url_written"
-
-
-class PlanningStart(NamedTuple):
-    session: object  # spbe.planning.session session
-    link: object  # spbe.planning.links link state (its .state may carry page settings)
-    options: tuple
-    origin: tuple[str, int]
-    names: dict
-
-
-def planning_start(title: str) -> PlanningStart:
-    """Title, starting-profile options, an opened link and the session both planning pages share.
-
-    Stops the page with a clear message when the instansi has nothing to start from.
-    """
-    from spbe.planning import links as query_state
-    from spbe.planning.session import resolve_session, start_options
-
-    chosen = filters()
-    origin = (chosen.instansi, chosen.year)
-    table = instansi()
-    names = dict(zip(table["code"], table["name"], strict=True))
-    st.title(title)
-    try:
-        options = start_options(levels(chosen.instansi), chosen.instansi, chosen.year)
-    except ValueError as exc:
-        show_error(exc)
-        st.stop()
-    link = query_state.link_state(
-        st.query_params.to_dict(), st.session_state.get(SIM_URL_KEY), names
-    )
-    session, notes = resolve_session(
-        st.session_state.get(SIM_SESSION_KEY), origin, options, link.state, levels
-    )
-    st.session_state[SIM_SESSION_KEY] = session
-    for message in (*link.messages, *notes):
-        st.warning(message)
-    return PlanningStart(session, link, tuple(options), origin, names)

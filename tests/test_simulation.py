@@ -276,9 +276,7 @@ def test_settings_travel_through_a_link_and_the_widgets(fw):
 
 
 def test_steps_are_shown_with_rupiah_and_a_decimal_comma(start, fw, costs, leads):
-    plan = run_plan(
-        start.profile(), PlanSettings(target="Baik"), fw, costs.mapping(), leads
-    )
+    plan = run_plan(start.profile(), PlanSettings(target="Baik"), fw, costs.mapping(), leads)
     steps = plan_steps_table(plan, fw)
     assert len(steps) == plan.total_steps == 8 * 3 + 2 * 4 + 4 * 2 + 6
     shown = steps_display(steps[steps["indicator"] == 13])

@@ -76,12 +76,21 @@ def indicator_heatmap(
         scale += [[k / len(colours), colour], [(k + 1) / len(colours), colour]]
     fig = go.Figure(
         go.Heatmap(
-            z=z, x=[str(y) for y in years], y=[str(n) for n in numbers], text=text,
-            texttemplate="%{text}", hovertext=hover, hoverinfo="text", colorscale=scale,
-            zmin=lo - 0.5, zmax=hi + 0.5, xgap=1, ygap=1,
+            z=z,
+            x=[str(y) for y in years],
+            y=[str(n) for n in numbers],
+            text=text,
+            texttemplate="%{text}",
+            hovertext=hover,
+            hoverinfo="text",
+            colorscale=scale,
+            zmin=lo - 0.5,
+            zmax=hi + 0.5,
+            xgap=1,
+            ygap=1,
             colorbar=dict(title="Tingkat", tickvals=list(range(lo, hi + 1))),
         )
-    )  # fmt: skip
+    )
     domain_of = [framework.domain_of_indicator(n) for n in numbers]
     boundaries = [r for r in range(1, len(numbers)) if domain_of[r] != domain_of[r - 1]]
     line = dict(type="line", xref="x domain", x0=0, x1=1, yref="y", line=dict(color=HIGHLIGHT))
@@ -102,18 +111,25 @@ def waterfall_figure(steps: pd.DataFrame, *, title: str | None = None) -> go.Fig
         for v, m in zip(values, measure)
     ]
     names = steps["name"] if "name" in steps.columns else steps["label"]
-    hover = [f"{label} — {name}: {t}" if label != name else f"{label}: {t}"
-             for label, name, t in zip(steps["label"], names, text)]  # fmt: skip
+    hover = [
+        f"{label} — {name}: {t}" if label != name else f"{label}: {t}"
+        for label, name, t in zip(steps["label"], names, text)
+    ]
     fig = go.Figure(
         go.Waterfall(
-            x=list(steps["label"]), y=values, measure=measure, text=text,
-            textposition="outside", hovertext=hover, hoverinfo="text",
+            x=list(steps["label"]),
+            y=values,
+            measure=measure,
+            text=text,
+            textposition="outside",
+            hovertext=hover,
+            hoverinfo="text",
             increasing=dict(marker=dict(color="#1a7837")),
             decreasing=dict(marker=dict(color="#b2182b")),
             totals=dict(marker=dict(color=HIGHLIGHT)),
             connector=dict(line=dict(color=NATIONAL_COLOUR, width=1, dash="dot")),
         )
-    )  # fmt: skip
+    )
     running, levels = 0.0, []
     for v, m in zip(values, measure):
         running = v if m != "relative" else running + v
@@ -149,12 +165,19 @@ def opd_contribution_figure(contributions: Contributions, *, title: str | None =
     for k, (label, values, colour) in enumerate(parts):
         fig.add_trace(
             go.Bar(
-                x=values.astype(float), y=names, orientation="h", name=label,
-                marker=dict(color=colour), hovertext=hover, hoverinfo="text",
+                x=values.astype(float),
+                y=names,
+                orientation="h",
+                name=label,
+                marker=dict(color=colour),
+                hovertext=hover,
+                hoverinfo="text",
                 text=[format_number(v, STEP_PLACES) for v in values] if k == 0 else None,
-                textposition="inside", textangle=0, insidetextanchor="end",
+                textposition="inside",
+                textangle=0,
+                insidetextanchor="end",
             )
-        )  # fmt: skip
+        )
     fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed")
     fig.update_xaxes(title="Poin indeks")
     return base_layout(
@@ -192,7 +215,12 @@ def gauge_figure(
         gauge["threshold"] = dict(line=dict(color=NATIONAL_COLOUR, width=3), value=reference)
     fig = go.Figure(go.Indicator(mode="gauge", value=float(value), gauge=gauge))
     fig.add_annotation(
-        x=0.5, y=0.08, xref="paper", yref="paper", showarrow=False,
-        text=f"<b>{index_text(value)}</b><br>{name}", font=dict(size=22),
-    )  # fmt: skip
+        x=0.5,
+        y=0.08,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        text=f"<b>{index_text(value)}</b><br>{name}",
+        font=dict(size=22),
+    )
     return base_layout(fig, title, height=300)

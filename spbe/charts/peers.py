@@ -44,29 +44,39 @@ def peer_ranking_figure(
         chosen = (part["instansi_code"] == highlight).to_numpy()
         fig.add_trace(
             go.Bar(
-                x=part["index_value"].astype(float), y=part["instansi_name"], orientation="h",
-                name=name, marker=dict(
+                x=part["index_value"].astype(float),
+                y=part["instansi_name"],
+                orientation="h",
+                name=name,
+                marker=dict(
                     color=predicate_colour(name),
                     line=dict(color=HIGHLIGHT, width=np.where(chosen, 3, 0)),
                     opacity=1.0,
                 ),
-                text=[index_text(v) for v in part["index_value"]], textposition="outside",
+                text=[index_text(v) for v in part["index_value"]],
+                textposition="outside",
                 customdata=np.column_stack(
                     [part["rank"], [index_text(v) for v in part["index_value"]], part["predicate"]]
                 ),
                 hovertemplate="Peringkat %{customdata[0]}: %{y}<br>Indeks %{customdata[1]} "
                 "(%{customdata[2]})<extra></extra>",
             )
-        )  # fmt: skip
+        )
     if reference is not None:
         fig.add_vline(
-            x=reference, line=dict(color=NATIONAL_COLOUR, dash="dash"), name="reference",
+            x=reference,
+            line=dict(color=NATIONAL_COLOUR, dash="dash"),
+            name="reference",
             annotation=dict(text=f"{reference_label} {index_text(reference)}", yanchor="bottom"),
-        )  # fmt: skip
+        )
     fig.update_yaxes(
-        categoryorder="array", categoryarray=names, autorange="reversed",
-        tickmode="array", tickvals=names, ticktext=ticktext,
-    )  # fmt: skip
+        categoryorder="array",
+        categoryarray=names,
+        autorange="reversed",
+        tickmode="array",
+        tickvals=names,
+        ticktext=ticktext,
+    )
     top = max(float(order["index_value"].max()), reference or 0)
     fig.update_xaxes(title="Indeks SPBE", range=[0, math.ceil(top * 2 + 0.5) / 2])
     return base_layout(fig, title, height=max(300, 32 * len(names) + 120), barmode="overlay")
@@ -98,7 +108,10 @@ def distribution_figure(
     lows, highs = edges * step / 100, (edges + 1) * step / 100 - 0.01
     fig.add_trace(
         go.Bar(
-            x=(edges + 0.5) * step / 100, y=counts, width=step / 100 * 0.95, name="Jumlah",
+            x=(edges + 0.5) * step / 100,
+            y=counts,
+            width=step / 100 * 0.95,
+            name="Jumlah",
             marker=dict(color=[HIGHLIGHT if b == chosen_bin else NEUTRAL for b in edges]),
             customdata=np.column_stack(
                 [[index_text(v) for v in lows], [index_text(v) for v in highs]]
@@ -106,17 +119,21 @@ def distribution_figure(
             hovertemplate="%{customdata[0]}–%{customdata[1]}: %{y} instansi<extra></extra>",
             showlegend=False,
         )
-    )  # fmt: skip
+    )
     if selected.any():
         row = distribution[selected].iloc[0]
         count = len(distribution)
         kind = KIND_PLURAL.get(str(row.get("kind", "")), "instansi")
         fig.add_annotation(
-            x=float(row["index_value"]), y=int(counts[edges == chosen_bin][0]),
+            x=float(row["index_value"]),
+            y=int(counts[edges == chosen_bin][0]),
             text=f"{row['instansi_name']} {index_text(row['index_value'])}<br>"
             f"peringkat {int(row['rank'])} dari {count} {kind}",
-            showarrow=True, arrowhead=2, ax=0, ay=-40,
-        )  # fmt: skip
+            showarrow=True,
+            arrowhead=2,
+            ax=0,
+            ay=-40,
+        )
     fig.update_xaxes(title="Indeks SPBE", range=[framework.min_level, framework.max_level])
     fig.update_yaxes(title="Jumlah instansi")
     return base_layout(fig, title, bargap=0.05)

@@ -108,14 +108,21 @@ def _add_series(fig, frame, column, symbols, code, position, row=None, col=None,
     if x:
         fig.add_trace(
             go.Scatter(
-                x=x, y=y, mode="lines+markers", name=name, showlegend=legend, legendgroup=code,
+                x=x,
+                y=y,
+                mode="lines+markers",
+                name=name,
+                showlegend=legend,
+                legendgroup=code,
                 line=dict(color=colour, dash=dash, width=3 if code != NATIONAL else 2),
                 marker=dict(symbol=symbol, size=10, color=colour),
-                customdata=custom, hovertemplate=HOVER, connectgaps=False,
+                customdata=custom,
+                hovertemplate=HOVER,
+                connectgaps=False,
                 meta=dict(instansi_code=code, status="final", column=column),
             ),
             **common,
-        )  # fmt: skip
+        )
     px, py, psymbol, pcustom = _series(provisional, column, symbols, open_marker=True)
     if not px:
         return
@@ -126,22 +133,32 @@ def _add_series(fig, frame, column, symbols, code, position, row=None, col=None,
     if len(connector) > 1:
         fig.add_trace(
             go.Scatter(
-                x=[a for a, _ in connector], y=[b for _, b in connector], mode="lines",
-                showlegend=False, legendgroup=code, line=dict(color=colour, dash="dot", width=2),
-                hoverinfo="skip", meta=dict(instansi_code=code, status="connector", column=column),
+                x=[a for a, _ in connector],
+                y=[b for _, b in connector],
+                mode="lines",
+                showlegend=False,
+                legendgroup=code,
+                line=dict(color=colour, dash="dot", width=2),
+                hoverinfo="skip",
+                meta=dict(instansi_code=code, status="connector", column=column),
             ),
             **common,
-        )  # fmt: skip
+        )
     fig.add_trace(
         go.Scatter(
-            x=px, y=py, mode="markers", name=f"{name} (sementara)", showlegend=legend,
+            x=px,
+            y=py,
+            mode="markers",
+            name=f"{name} (sementara)",
+            showlegend=legend,
             legendgroup=code,
             marker=dict(symbol=psymbol, size=12, color=colour, line=dict(width=2, color=colour)),
-            customdata=pcustom, hovertemplate=HOVER,
+            customdata=pcustom,
+            hovertemplate=HOVER,
             meta=dict(instansi_code=code, status="provisional", column=column),
         ),
         **common,
-    )  # fmt: skip
+    )
 
 
 def _y_range(fw: Framework) -> list[float]:
@@ -169,19 +186,31 @@ def _instrument_marks(rows: pd.DataFrame) -> tuple[list[dict], list[dict]]:
         return [], []
     labels = [
         dict(
-            x=(first + last) / 2, y=1.0, xref="x", yref="paper", yanchor="bottom",
-            text=f"Instrumen {instrument_name(framework)}", showarrow=False,
+            x=(first + last) / 2,
+            y=1.0,
+            xref="x",
+            yref="paper",
+            yanchor="bottom",
+            text=f"Instrumen {instrument_name(framework)}",
+            showarrow=False,
             font=dict(size=11, color=NATIONAL_COLOUR),
         )
         for framework, first, last in segments
-    ]  # fmt: skip
+    ]
     lines = [
         dict(
-            type="line", x0=first - 0.5, x1=first - 0.5, xref="x", y0=0, y1=1, yref="paper",
-            line=dict(color=NATIONAL_COLOUR, dash="dot", width=1), name="instrument-boundary",
+            type="line",
+            x0=first - 0.5,
+            x1=first - 0.5,
+            xref="x",
+            y0=0,
+            y1=1,
+            yref="paper",
+            line=dict(color=NATIONAL_COLOUR, dash="dot", width=1),
+            name="instrument-boundary",
         )
         for _, first, _ in segments[1:]
-    ]  # fmt: skip
+    ]
     return lines, labels
 
 
@@ -230,19 +259,31 @@ def trend_figure(
         )
         annotations.append(
             dict(
-                x=0, xref="paper", xanchor="left", y=target, yref="y", yanchor="bottom",
-                text=f"{target_label}: {index_text(target)}", showarrow=False,
+                x=0,
+                xref="paper",
+                xanchor="left",
+                y=target,
+                yref="y",
+                yanchor="bottom",
+                text=f"{target_label}: {index_text(target)}",
+                showarrow=False,
                 font=dict(size=11),
             )
-        )  # fmt: skip
+        )
     last_fw = load_framework(band_segments[-1][0])
     annotations += [
         dict(
-            x=1.0, xref="paper", xanchor="left", y=(lower + upper) / 2, yref="y",
-            text=band.name, showarrow=False, font=dict(size=10, color=NATIONAL_COLOUR),
+            x=1.0,
+            xref="paper",
+            xanchor="left",
+            y=(lower + upper) / 2,
+            yref="y",
+            text=band.name,
+            showarrow=False,
+            font=dict(size=10, color=NATIONAL_COLOUR),
         )
         for band, lower, upper in band_ranges(last_fw)
-    ]  # fmt: skip
+    ]
     add_shapes(fig, shapes)
     add_annotations(fig, annotations)
     years = sorted(int(y) for y in rows["year"].unique())
@@ -282,10 +323,14 @@ def domain_trend_figure(
     cols = 2 if len(fw.domains) > 1 else 1
     n_rows = math.ceil(len(fw.domains) / cols)
     fig = make_subplots(
-        rows=n_rows, cols=cols, shared_xaxes=True, shared_yaxes=True,
+        rows=n_rows,
+        cols=cols,
+        shared_xaxes=True,
+        shared_yaxes=True,
         subplot_titles=[f"Domain {d.number}: {d.name}" for d in fw.domains],
-        vertical_spacing=0.12, horizontal_spacing=0.06,
-    )  # fmt: skip
+        vertical_spacing=0.12,
+        horizontal_spacing=0.06,
+    )
     symbols = _symbols(rows)
     shapes = []
     for k, dom in enumerate(fw.domains):

@@ -57,26 +57,47 @@ def domain_profile_figure(
         numbers = [d.number for d in framework.domains]
         fig.add_trace(
             go.Bar(
-                x=labels, y=[values[n] for n in numbers], name=name,
+                x=labels,
+                y=[values[n] for n in numbers],
+                name=name,
                 marker=dict(color=colours[k % len(colours)]),
-                text=[format_index(values[n]) for n in numbers], textposition="outside",
+                text=[format_index(values[n]) for n in numbers],
+                textposition="outside",
                 hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>",
             )
-        )  # fmt: skip
+        )
     fig.update_yaxes(title="Indeks domain", range=[0, framework.max_level + 0.3])
     return base_layout(fig, None, barmode="group")
 
 
 def plan_waterfall_figure(plan: Plan, fw: Framework, year: int) -> go.Figure:
-    rows = [{"label": f"{year}", "name": f"Indeks {year}", "measure": "absolute",
-             "value": plan.index_before}]  # fmt: skip
+    rows = [
+        {
+            "label": f"{year}",
+            "name": f"Indeks {year}",
+            "measure": "absolute",
+            "value": plan.index_before,
+        }
+    ]
     domain = plan.steps["indicator"].map(fw.domain_of_indicator)
     for number, part in plan.steps.groupby(domain, sort=True):
         name = fw.domain(int(number)).name
-        rows.append({"label": f"D{number}", "name": name, "measure": "relative",
-                     "value": float(part["index_gain"].sum())})  # fmt: skip
-    rows.append({"label": "Sesudah", "name": "Sesudah rencana", "measure": "total",
-                 "value": plan.index_after})  # fmt: skip
+        rows.append(
+            {
+                "label": f"D{number}",
+                "name": name,
+                "measure": "relative",
+                "value": float(part["index_gain"].sum()),
+            }
+        )
+    rows.append(
+        {
+            "label": "Sesudah",
+            "name": "Sesudah rencana",
+            "measure": "total",
+            "value": plan.index_after,
+        }
+    )
     return waterfall_figure(pd.DataFrame(rows))
 
 
@@ -93,12 +114,16 @@ def roadmap_figure(
     costs = ["profil awal", *[format_rupiah(c) for c in table["cost"]]]
     fig.add_trace(
         go.Bar(
-            x=years, y=values, marker=dict(color=[predicate_colour(n) for n in names]),
+            x=years,
+            y=values,
+            marker=dict(color=[predicate_colour(n) for n in names]),
             text=[f"{format_index(v)}<br>{n}" for v, n in zip(values, names)],
-            textposition="outside", customdata=costs,
-            hovertemplate="%{x}: %{text}<br>%{customdata}<extra></extra>", showlegend=False,
+            textposition="outside",
+            customdata=costs,
+            hovertemplate="%{x}: %{text}<br>%{customdata}<extra></extra>",
+            showlegend=False,
         )
-    )  # fmt: skip
+    )
     fig.update_yaxes(title="Indeks SPBE", range=[0, fw.max_level + 0.3])
     fig.update_xaxes(title="Tahun", type="category")
     return base_layout(fig, None)

@@ -1,43 +1,36 @@
 """Exact ranges over every indicator profile consistent with published domain values.
 
-A profile (one integer level per indicator, ``min_level``..``max_level``) is *consistent* when each
-of its domain values rounds half-up to the published two decimals; the published index and
-predicate are not used (``reconstruct`` uses them to pick the flattest profile). On integers, with
-``w = weight_int``, a domain sum ``S = Σ level·w`` must lie in ``[low, high]``, the integers with
-``(2P − 1)·W ≤ 200·S < (2P + 1)·W`` (``reconstruct._rounds_to``). The consistent profiles are the
-product of each domain's consistent parts (Kota Ternate 2024: 41,230,562,064,450); none is listed.
+A profile (an integer level per indicator) is *consistent* when each of its domain values rounds
+half-up to the published two decimals (index and predicate unused; ``reconstruct`` uses them for
+the flattest profile): with ``w = weight_int``, each domain sum ``S = Σ level·w`` lies in the
+integers ``[low, high]`` with ``(2P − 1)·W ≤ 200·S < (2P + 1)·W`` (``reconstruct._rounds_to``).
+They are the product of each domain's consistent parts (Ternate 2024: 41,230,562,064,450 profiles).
 
 ``contribution_ranges``: an OPD gets ``Σ w·share·level / index_denominator``, linear in the levels.
 Indicators of equal weight in a domain (a weight class) matter to ``S`` only through their level
-sum, so a domain's consistent parts are a class-sum vector with ``S`` in range (a few dozen,
-enumerated as in ``reconstruct``) and, per class, any levels with that sum. For a fixed class sum,
-``max Σ c·level`` is a knapsack with unit weights, solved exactly by greedy (all levels at the
-minimum, the other steps to the largest ``c`` first: moving a step from a smaller to a larger ``c``
-never lowers the sum). The bound is the best vector per domain, summed over domains (Fractions).
+sum, so a domain's consistent parts are a class-sum vector with ``S`` in range (a few dozen, as in
+``reconstruct``) and, per class, any levels with that sum. For a fixed class sum, ``max Σ c·level``
+is a unit-weight knapsack solved exactly by greedy (all levels at the minimum, the other steps to
+the largest ``c`` first; moving a step to a larger ``c`` never lowers the sum). A bound is the best
+vector per domain, summed over the domains; exact Fractions.
 
 ``plan_cost_range``: ``f(p)`` = cost of ``cheapest_plan(p, target)`` = least ``Σ G(q) − G(p)`` over
 final levels ``q ≥ p`` with ``Σ w·q ≥ τ`` (``G``: cumulative step costs). Indicators of a domain
-with equal weight and equal step costs (a *group*) are interchangeable for ``S`` and ``f``: only each
+with equal weight and step costs (a *group*) are interchangeable for ``S`` and ``f``: only each
 group's multiset of levels matters (a *profile class*; Ternate 2024: 24,030). A block of groups has
-a *table* ``V(F)`` = least cost to bring its sum to ``F`` (∞ below its start) and
-``f(p) = min over Σ F_d ≥ τ of Σ_d V_d(F_d)``, a min-plus combination monotone in every table. So
-of two choices for the same groups with the same start sum, one whose table is pointwise ≥ the
-other's is never worse for the maximum (≤: for the minimum): *dominance*. Exact, no time budget:
-
-1. per group and level sum, the tables of all multisets, dominated ones dropped;
-2. per domain, a dynamic programme over its groups on the partial start sum (only partial sums of
-   group-sum vectors within ``[low, high]``), dropping dominated tables per partial sum, then
-   across the domain's start sums (all satisfy the constraint);
-3. minimum, joint over profile and plan: ``min_p min_F = min_F min_p``, so the domains' pointwise
-   minimum envelopes are combined (min-plus, capped at the target) and backtracked;
-4. maximum, a max-min: branch and bound over the product of the domains' remaining tables, bounded
-   by the fixed domains combined with the pointwise maximum envelopes of the others (never below
-   any completion); a leaf is an exact ``f``.
-
-Costs are integers in units of their smallest decimal place (as in ``planner``), so every
-comparison is exact. Levels are capped only by ``max_level``, so every consistent profile reaches
-any target in the framework's range; one that could not would give ``max_cost`` = inf, an
-infeasible ``max_plan`` and a note.
+a *table* ``V(F)`` = least cost to bring its sum to ``F`` (∞ below its start); ``f(p)`` = min over
+``Σ F_d ≥ τ`` of ``Σ_d V_d(F_d)`` is monotone in every table, so of two choices for the same groups
+with the same start sum, one with a pointwise ≥ table is never worse for the maximum (≤: minimum).
+Exact, no time budget: (1) per group and level sum, the tables of all multisets, dominated ones
+dropped; (2) per domain, a dynamic programme over its groups on the partial start sum (partial
+sums of group-sum vectors within ``[low, high]`` only), dropping dominated tables per partial sum
+and at the end; (3) the minimum, joint over profile and plan: ``min_p min_F = min_F min_p``, so the
+domains' pointwise minimum envelopes are combined (min-plus, capped at the target) and backtracked;
+(4) the maximum, a max-min: branch and bound over the product of the domains' remaining tables,
+bounded by the fixed domains with the pointwise maximum envelopes of the others; a leaf is an exact
+``f``. Costs are integers in units of their smallest decimal place (as in ``planner``). Levels are
+capped only by ``max_level``, so every profile reaches any target in range; one that could not
+would give ``max_cost`` = inf, an infeasible ``max_plan`` and a note.
 """
 
 from __future__ import annotations
@@ -100,11 +93,13 @@ class CostRange:
     ``min_profile`` minimises profile and plan jointly; ``max_profile`` is a consistent profile
     whose cheapest plan is the most expensive; ``min_plan``/``max_plan`` are their
     ``cheapest_plan``. ``profiles``: consistent profiles; ``profile_classes``: the same up to
-    swapping indicators of equal weight and step costs within a domain; ``evaluated``: profile
-    classes whose cost the maximum search computed exactly (the rest dominated or bounded out).
+    swapping indicators of equal weight and step costs in a domain; ``evaluated``: profile classes
+    whose cost the maximum search computed exactly (the rest were dominated or bounded out).
     """
 
     target: float
+    min_cost: float
+    max_cost: float  # inf when some consistent profile cannot reach the target
     min_cost_exact: Decimal
     max_cost_exact: Decimal
     min_profile: Profile
@@ -115,22 +110,6 @@ class CostRange:
     profile_classes: int
     evaluated: int
     notes: tuple[str, ...]
-
-    @property
-    def min_cost(self) -> float:
-        return float(self.min_cost_exact)
-
-    @property
-    def max_cost(self) -> float:
-        return float(self.max_cost_exact)
-
-    @property
-    def feasible(self) -> bool:
-        """True when every consistent profile can reach the target."""
-        return self.max_cost_exact.is_finite()
-
-
-# -- reading the inputs -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -184,19 +163,18 @@ def even_lead_shares(leads: Mapping[int, Iterable[str]]) -> dict[int, dict[str, 
 def _shares(lead_shares: Mapping, fw: Framework) -> dict[int, dict[str, Fraction]]:
     if not isinstance(lead_shares, Mapping):
         raise RangeError("pembagian pengampu harus berupa pemetaan indikator -> {OPD: bagian}.")
-    known, problems, shares = set(fw.indicator_numbers), [], {}
+    shares, problems = {}, []
     for indicator, split in lead_shares.items():
-        if indicator not in known:
-            problems.append(f"indikator {indicator!r} tidak dikenal dalam {fw.id}.")
-            continue
         try:
-            parts = {str(opd): Fraction(value) for opd, value in split.items()}
+            shares[indicator] = {str(opd): Fraction(v) for opd, v in split.items()}
+            fine = (
+                indicator in fw.indicator_numbers
+                and min(shares[indicator].values(), default=0) >= 0
+            )
         except (AttributeError, TypeError, ValueError):
-            problems.append(f"bagian OPD indikator {indicator} bukan pemetaan OPD -> bilangan.")
-            continue
-        if parts and (min(parts.values()) < 0 or sum(parts.values()) != 1):
-            problems.append(f"bagian OPD indikator {indicator} harus ≥ 0 dan berjumlah 1.")
-        shares[indicator] = parts
+            fine = False
+        if not fine or sum(shares.get(indicator, {}).values()) not in (0, 1):
+            problems.append(f"indikator {indicator!r}: bagian OPD harus ≥ 0 dan berjumlah 1.")
     if problems:
         raise RangeError(problems)
     return shares
@@ -226,9 +204,6 @@ def consistent_profile_count(domains: Mapping[int, object], framework: Framework
         )
         for b in _boxes(domains, framework)
     )
-
-
-# -- contributions ------------------------------------------------------------------------------
 
 
 def _linear_extreme(boxes, coef: dict[int, Fraction], fw: Framework, highest: bool):
@@ -283,9 +258,6 @@ def contribution_ranges(
     """``{opd: (min, max)}`` in index points: floats of ``contribution_ranges_exact``."""
     exact = contribution_ranges_exact(domains, framework, lead_shares)
     return {opd: r.as_floats() for opd, r in exact.items()}
-
-
-# -- plan costs: groups, tables, dominance ------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -346,30 +318,26 @@ def _groups(box: _Box, cumulative, lo: int, hi: int) -> tuple[list[_Group], list
 def _multisets(n: int, total: int, lo: int, hi: int) -> Iterator[tuple[int, ...]]:
     """Non-increasing level vectors of length n in [lo, hi] summing to ``total``."""
     if n == 0:
-        yield from [()] if total == 0 else []
+        yield from [()] * (total == 0)
         return
-    for first in range(min(hi, total - lo * (n - 1)), lo - 1, -1):
-        if first * n < total:
-            break
+    for first in range(min(hi, total - lo * (n - 1)), -(-total // n) - 1, -1):
         for rest in _multisets(n - 1, total - first, lo, first):
             yield (first, *rest)
 
 
 def _step_table(cumulative: tuple[int, ...], levels: tuple[int, ...], lo: int, memo: dict):
     """Least cost of k more level steps of a group started at ``levels`` (k = 0, 1, …)."""
-    key = (cumulative, levels)
-    if key not in memo:
-        table = [0] if not levels else _step_table(cumulative, levels[:-1], lo, memo)
-        if levels:
-            ups = [c - cumulative[levels[-1] - lo] for c in cumulative[levels[-1] - lo :]]
-            grown = [None] * (len(table) + len(ups) - 1)
-            for j, base in enumerate(table):
-                for k, up in enumerate(ups):
-                    if grown[j + k] is None or base + up < grown[j + k]:
-                        grown[j + k] = base + up
-            table = grown
-        memo[key] = table
-    return memo[key]
+    if not levels:
+        return [0]
+    if (cumulative, levels) not in memo:
+        table = _step_table(cumulative, levels[:-1], lo, memo)
+        ups = [c - cumulative[levels[-1] - lo] for c in cumulative[levels[-1] - lo :]]
+        pairs = range(len(table) + len(ups) - 1)
+        memo[cumulative, levels] = [
+            min(table[j] + ups[k - j] for j in range(len(table)) if 0 <= k - j < len(ups))
+            for k in pairs
+        ]
+    return memo[cumulative, levels]
 
 
 def _undominated(tables: np.ndarray, highest: bool) -> list[int]:
@@ -428,9 +396,6 @@ def _domain_parts(box: _Box, groups, vectors, _count, ar: _Arith, highest: bool,
                         )
         states = {s: _filtered(parts, highest) for s, parts in grown.items()}
     return unit, _filtered([p for parts in states.values() for p in parts], highest)
-
-
-# -- plan costs: combining domains on the global grid -------------------------------------------
 
 
 def _sparse(table: np.ndarray, ratio: int, ar: _Arith) -> tuple[np.ndarray, np.ndarray]:
@@ -556,24 +521,11 @@ def plan_cost_range(
         found[highest] = (exact, _profile(levels, fw), evaluated)
     (low, low_profile, _), (high, high_profile, (evaluated,)) = found[False], found[True]
     plans = [cheapest_plan(dict(p), target, fw, mapping) for p in (low_profile, high_profile)]
-    notes = [
-        "Target dapat dicapai dari setiap profil yang konsisten."
-        if high.is_finite()
-        else "Target tidak dapat dicapai dari sebagian profil yang konsisten (lihat max_profile)."
-    ]
+    notes = [f"Target {'dapat' if high.is_finite() else 'tidak dapat'} dicapai dari setiap profil."]
     if low == 0:
-        reached = "Setiap" if high == 0 else "Sebagian"
-        notes.append(f"{reached} profil yang konsisten sudah mencapai target (biaya 0).")
-    profiles = consistent_profile_count(domains, fw)
+        notes.append(f"{'Setiap' if high == 0 else 'Sebagian'} profil sudah mencapai target.")
+    counts = consistent_profile_count(domains, fw), math.prod(c for *_, c in shaped), evaluated
+    floats = float(low), float(high)
     return CostRange(
-        target_value,
-        low,
-        high,
-        low_profile,
-        high_profile,
-        *plans,
-        profiles,
-        math.prod(count for *_, count in shaped),
-        evaluated,
-        tuple(notes),
+        target_value, *floats, low, high, low_profile, high_profile, *plans, *counts, tuple(notes)
     )

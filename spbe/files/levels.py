@@ -178,9 +178,7 @@ def _read_source(source: str | Path | bytes | BinaryIO, file_name: str | None) -
 
 def _open_workbook(data: bytes, file_name: str, sha256: str):
     def refuse(rule: str):
-        return WorkbookError(
-            [Problem(None, None, None, rule)], file_name=file_name, sha256=sha256
-        )
+        return WorkbookError([Problem(None, None, None, rule)], file_name=file_name, sha256=sha256)
 
     if not data:
         raise refuse("berkas kosong (0 byte), bukan buku kerja Excel .xlsx")
@@ -222,9 +220,7 @@ def _locate_columns(header: Sequence[object], sheet: str) -> tuple[dict[str, int
         if len(found) > 1:
             letters = " dan ".join(get_column_letter(p + 1) for p in found)
             problems.append(
-                Problem(
-                    sheet, 1, label, f"judul kolom muncul lebih dari sekali ({letters})"
-                )
+                Problem(sheet, 1, label, f"judul kolom muncul lebih dari sekali ({letters})")
             )
         elif not found and label in REQUIRED_HEADERS:
             problems.append(

@@ -49,8 +49,13 @@ def rka_workbook(
     steps = plan_steps_table(plan, fw)
     by_opd = plan_by_opd(plan, fw)
     gain_scaled = sum(fw.weight_int(int(n)) for n in steps["indicator"])
-    total = {"opd": "Jumlah", "steps": len(steps), "indicators": "", "cost": plan.total_cost,
-             "index_gain": gain_scaled / fw.index_denominator}  # fmt: skip
+    total = {
+        "opd": "Jumlah",
+        "steps": len(steps),
+        "indicators": "",
+        "cost": plan.total_cost,
+        "index_gain": gain_scaled / fw.index_denominator,
+    }
     by_opd = pd.concat([by_opd, pd.DataFrame([total])], ignore_index=True)
     result = "tercapai" if plan.feasible else "TIDAK tercapai dengan batasan ini"
     lines = [
@@ -60,14 +65,19 @@ def rka_workbook(
         *settings.describe(fw),
         ("Hasil", result),
         ("Indeks awal", f"{format_number(plan.index_before, 4)} ({plan.predicate_before})"),
-        ("Indeks setelah rencana",
-         f"{format_number(plan.index_after, 4)} ({plan.predicate_after})"),
+        (
+            "Indeks setelah rencana",
+            f"{format_number(plan.index_after, 4)} ({plan.predicate_after})",
+        ),
         ("Biaya total", format_rupiah(plan.total_cost)),
         ("Asal biaya", cost_caption),
-        ("Aturan", "Tingkat bersifat kumulatif: 2→4 membayar langkah 2→3 dan 3→4. Predikat "
-                   "mengikuti indeks yang belum dibulatkan."),
+        (
+            "Aturan",
+            "Tingkat bersifat kumulatif: 2→4 membayar langkah 2→3 dan 3→4. Predikat "
+            "mengikuti indeks yang belum dibulatkan.",
+        ),
         ("Dibuat", f"{made_at:%d-%m-%Y %H.%M}"),
-    ]  # fmt: skip
+    ]
     assumptions = pd.DataFrame(lines, columns=["Asumsi", "Nilai"])
     return write_table_workbook(
         {"Per OPD": by_opd, "Langkah": steps, "Asumsi": assumptions},

@@ -296,9 +296,11 @@ def _pptx_table(page, table, where) -> None:
 # -- PDF -------------------------------------------------------------------------------------------
 
 _FONT_CANDIDATES = (
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-)  # fmt: skip
+    (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    ),
+)
 _fonts: tuple[str, str, bool] | None = None
 
 
@@ -390,9 +392,14 @@ def _pdf_page(canvas, slide: Slide, images: tuple[bytes, ...], charts: Charts) -
     cx, cy, cw, ch = CHART_BOX
     if images:
         canvas.drawImage(
-            ImageReader(BytesIO(images[0])), cx * inch, (SLIDE_H - cy - ch) * inch,
-            cw * inch, ch * inch, preserveAspectRatio=True, anchor="n",
-        )  # fmt: skip
+            ImageReader(BytesIO(images[0])),
+            cx * inch,
+            (SLIDE_H - cy - ch) * inch,
+            cw * inch,
+            ch * inch,
+            preserveAspectRatio=True,
+            anchor="n",
+        )
     elif slide.figures:
         _draw(
             canvas, Paragraph(_text(_chart_note(charts)), _style("n", 12, colour=MUTED)), cx, cy, cw

@@ -16,7 +16,12 @@ from spbe.core.scoring import index_scaled, predicate_scaled
 from spbe.results.contributions import Contributions, opd_contributions
 from spbe.results.insights import Kpi
 
-PROFILE_PREFERENCE = (Provenance.RESMI, Provenance.REKONSTRUKSI, Provenance.MANDIRI, Provenance.ILUSTRASI)
+PROFILE_PREFERENCE = (
+    Provenance.RESMI,
+    Provenance.REKONSTRUKSI,
+    Provenance.MANDIRI,
+    Provenance.ILUSTRASI,
+)
 
 
 @dataclass(frozen=True, eq=False)

@@ -59,9 +59,19 @@ MAX_OPD_ROWS = 8
 
 
 MONTHS = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)  # fmt: skip
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
 
 
 @dataclass(frozen=True)
@@ -260,7 +270,7 @@ def _domains(kpi: Kpi, row, fw: Framework, official, planned: StoryPlan) -> dict
             points=[
                 f"Tidak ada nilai domain yang dipublikasikan untuk {kpi.instansi_name} "
                 f"tahun {kpi.year}."
-            ],  # fmt: skip
+            ],
             provenance=kpi.provenance,
         )
     others = _comparisons(kpi, row, fw, official)
@@ -301,11 +311,13 @@ def _gap(kpi: Kpi, row, fw: Framework, official, planned: StoryPlan) -> dict:
         )
     raised = len(plan.raises)
     facts = [
-        ("Biaya (Ilustrasi)" if planned.costs.provenance == Provenance.ILUSTRASI else "Biaya",
-         format_rupiah(plan.total_cost)),
+        (
+            "Biaya (Ilustrasi)" if planned.costs.provenance == Provenance.ILUSTRASI else "Biaya",
+            format_rupiah(plan.total_cost),
+        ),
         ("Langkah tingkat", f"{plan.total_steps} pada {raised} indikator"),
         ("Indeks sesudah", f"{format_index(plan.index_after)} · {plan.predicate_after}"),
-    ]  # fmt: skip
+    ]
     points = [
         f"Dihitung dari profil {format_index(plan.index_before)} ({plan.predicate_before}); "
         "biaya terendah yang terbukti, bukan tebakan.",
@@ -324,14 +336,20 @@ def _opd(kpi: Kpi, row, fw: Framework, official, planned: StoryPlan) -> dict:
     contributions = planned.contributions
     if contributions is None:
         note = planned.note or f"Pemetaan OPD belum ada untuk {kpi.instansi_name}."
-        return _slide(title, "Pemetaan OPD belum tersedia", points=[note],
-                      provenance=plan_provenance(kpi, planned))  # fmt: skip
+        return _slide(
+            title,
+            "Pemetaan OPD belum tersedia",
+            points=[note],
+            provenance=plan_provenance(kpi, planned),
+        )
     table = opd_plan_table(contributions, planned.plan)
     ordered = table.sort_values(["plan_cost", "contribution"], ascending=False, kind="stable")
     acting = ordered[ordered["plan_steps"] > 0]
     shown = (acting if len(acting) else ordered).head(MAX_OPD_ROWS)
     cost_label = (
-        "Biaya (Ilustrasi)" if getattr(planned.costs, "provenance", "") == Provenance.ILUSTRASI else "Biaya"
+        "Biaya (Ilustrasi)"
+        if getattr(planned.costs, "provenance", "") == Provenance.ILUSTRASI
+        else "Biaya"
     )
     display = pd.DataFrame(
         {
@@ -366,8 +384,9 @@ def _roadmap(kpi: Kpi, row, fw: Framework, official, planned: StoryPlan) -> dict
     plan = planned.plan
     if plan is None or not plan.raises:
         note = planned.note if plan is None else "Rencana tidak memerlukan kenaikan tingkat."
-        return _slide(title, "Belum ada peta jalan", points=[note],
-                      provenance=plan_provenance(kpi, planned))  # fmt: skip
+        return _slide(
+            title, "Belum ada peta jalan", points=[note], provenance=plan_provenance(kpi, planned)
+        )
     table = roadmap(plan, planned.profile.mapping(), fw, kpi.year)
     reached = table[table["predicate"] == plan.predicate_after]
     when = int(reached["year"].iloc[0]) if len(reached) else int(table["year"].iloc[-1])

@@ -161,11 +161,15 @@ def table_counts(con) -> dict[str, int]:
 def data_version(con) -> str:
     """Changes with every write (an import logged, a scenario saved or deleted, a cost table
     changed), so frames cached under it refresh after any write, from any process."""
-    row = con.cursor().execute(
-        """SELECT (SELECT coalesce(max(id), 0) FROM import_log),
+    row = (
+        con.cursor()
+        .execute(
+            """SELECT (SELECT coalesce(max(id), 0) FROM import_log),
                   (SELECT coalesce(max(id), 0) FROM scenario),
                   (SELECT count(*) FROM scenario),
                   (SELECT coalesce(max(updated_at)::VARCHAR, '') FROM cost_table),
                   (SELECT count(*) FROM cost_table)"""
-    ).fetchone()
+        )
+        .fetchone()
+    )
     return "-".join(str(v) for v in row)

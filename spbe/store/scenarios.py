@@ -60,8 +60,12 @@ def _load_costs(cur, instansi_code: str, framework: Framework) -> InstansiCosts:
         provenance[indicator] = prov
     latest = max(rows, key=lambda r: r[7])
     frame = _frame(mapping, framework)
-    table = CostTable(framework.id, frame, OWN if OWN in provenance.values() else ILLUSTRATIVE,
-                      latest[6] or default.note)  # fmt: skip
+    table = CostTable(
+        framework.id,
+        frame,
+        OWN if OWN in provenance.values() else ILLUSTRATIVE,
+        latest[6] or default.note,
+    )
     return InstansiCosts(instansi_code, table, provenance, latest[7], latest[8])
 
 

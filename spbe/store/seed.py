@@ -134,7 +134,8 @@ def reconstruction_rows(results: pd.DataFrame) -> tuple[pd.DataFrame, list, list
             "menghasilkan nilai domain, indeks dan predikat resmi); bukan nilai resmi per indikator"
         )
         rows += [
-            (code, int(rec.year), fw.id, n, lv, Provenance.REKONSTRUKSI, note) for n, lv in levels.items()
+            (code, int(rec.year), fw.id, n, lv, Provenance.REKONSTRUKSI, note)
+            for n, lv in levels.items()
         ]
     columns = ["instansi_code", "year", "framework", "indicator", "level", "provenance", "note"]
     return pd.DataFrame(rows, columns=columns), done, missing

@@ -283,7 +283,7 @@ def _throttle():
 def _secret(key: str) -> str | None:
     try:
         return st.secrets.get(key)
-    except Exception:  # noqa: BLE001 - no secrets.toml at all
+    except FileNotFoundError:  # no secrets.toml at all (StreamlitSecretNotFoundError)
         return None
 
 
@@ -301,7 +301,7 @@ def admin_actor() -> str | None:
 def _client_id() -> str:
     try:
         return st.context.ip_address or "lokal"
-    except Exception:  # noqa: BLE001 - older runtimes / AppTest
+    except AttributeError:  # older runtimes / AppTest
         return "lokal"
 
 

@@ -14,13 +14,14 @@ import pandas as pd
 import pytest
 
 from spbe.core.errors import Problem, SpbeError
+from spbe.core.instansi import spelling_lookup
 from spbe.core.provenance import PROVENANCES
 from spbe.files.common import EXPORT_SHEETS, LEVELS_HEADER, WorkbookError
-from spbe.files.levels import build_instansi_lookup, read_levels_workbook
+from spbe.files.levels import read_levels_workbook
 from spbe.files.writers import ExportBook, write_export, write_table_workbook, write_template
 
 SHEET = "Nilai Indikator"
-LOOKUP = build_instansi_lookup(
+LOOKUP = spelling_lookup(
     [
         ("kota-ternate", "Kota Ternate"),
         ("prov-maluku-utara", "Provinsi Maluku Utara"),
@@ -604,7 +605,7 @@ def test_table_workbook_bytes():
 
 def test_national_scale_workbook_parses(tmp_path):
     codes = [f"kab-{n:03d}" for n in range(650)]
-    lookup = build_instansi_lookup((c, f"Kabupaten {n:03d}") for n, c in enumerate(codes))
+    lookup = spelling_lookup((c, f"Kabupaten {n:03d}") for n, c in enumerate(codes))
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet(SHEET)
     ws.append(list(LEVELS_HEADER))

@@ -7,7 +7,6 @@ from spbe.core.formatting import (
     format_number,
     format_rupiah,
     round_half_up,
-    round_half_up_array,
 )
 
 
@@ -26,13 +25,6 @@ def test_half_up_on_the_written_decimal_not_the_binary_value():
     assert format_index(2.585) == "2,59"
     assert format_index(2.675) == "2,68"
     assert format_index(0.125) == "0,13"
-    assert list(round_half_up_array([2.595, 2.585, 2.675, 1.7985, 2.5968])) == [
-        2.6,
-        2.59,
-        2.68,
-        1.8,
-        2.6,
-    ]
 
 
 def test_published_edge_cases_round_as_printed():

@@ -50,7 +50,7 @@ def test_maluku_utara_2024_peer_ranking_matches_the_published_table():
 
 def test_provisional_results_are_not_ranked():
     with pytest.raises(
-        ValueError, match="Tidak ada hasil evaluasi resmi untuk Maluku Utara tahun 2025"
+        SpbeError, match="Tidak ada hasil evaluasi resmi untuk Maluku Utara tahun 2025"
     ):
         peer_ranking(official_frame(), 2025)
 

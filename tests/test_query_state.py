@@ -15,7 +15,6 @@ from spbe.planning.links import (
     ScenarioState,
     decode_state,
     encode_state,
-    is_scenario_link,
     link_state,
 )
 
@@ -131,8 +130,6 @@ def test_a_bad_parameter_is_dropped_with_a_message_and_the_rest_kept(key, value,
 def test_no_parameters_of_ours_means_no_state_and_no_message():
     assert decode_state({}, CODES) == Decoded(None, ())
     assert decode_state({"utm_source": "wa"}, CODES) == Decoded(None, ())
-    assert not is_scenario_link({"utm_source": "wa"})
-    assert is_scenario_link({"y": "2024"})
 
 
 def test_a_link_is_applied_once_not_when_it_is_what_the_session_wrote():

@@ -5,8 +5,6 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
-import numpy as np
-
 # plotly layout.separators: decimal comma, dot for thousands (do not rely on the browser locale)
 PLOTLY_SEPARATORS = ",."
 
@@ -21,13 +19,6 @@ def round_half_up(value: float, places: int = 2) -> float:
         return math.nan
     quantum = Decimal(1).scaleb(-places)
     return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
-
-
-def round_half_up_array(values, places: int = 2) -> np.ndarray:
-    """Vectorised half-up rounding; a 1e-9 nudge absorbs binary representation error."""
-    arr = np.asarray(values, dtype=float)
-    factor = 10.0**places
-    return np.floor(arr * factor + 0.5 + 1e-9) / factor
 
 
 def format_number(value: float, places: int = 2) -> str:

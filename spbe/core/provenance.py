@@ -22,7 +22,6 @@ class Provenance(StrEnum):
 PROVENANCES = tuple(p.value for p in Provenance)
 FINAL = "final"  # result status of a published result
 PROVISIONAL = "provisional"  # result status of a self-assessment
-STATUSES = (FINAL, PROVISIONAL)
 
 _BADGES = {
     Provenance.RESMI: "Resmi KemenPANRB",

@@ -1,42 +1,40 @@
 """Exact ranges over every indicator profile consistent with published domain values.
 
-A profile (an integer level per indicator) is *consistent* when each of its domain values rounds
-half-up to the published two decimals (index and predicate unused; ``reconstruct`` uses them for
-the flattest profile): with ``w = weight_int``, each domain sum ``S = Σ level·w`` lies in the
-integers ``[low, high]`` with ``(2P − 1)·W ≤ 200·S < (2P + 1)·W`` (``reconstruct._rounds_to``).
-They are the product of each domain's consistent parts (Ternate 2024: 41,230,562,064,450 profiles).
+A profile (integer levels) is *consistent* when every domain value rounds half-up to the published
+two decimals (index, predicate unused): each domain sum ``S = Σ level·weight_int`` is an integer
+with ``(2P − 1)·W ≤ 200·S < (2P + 1)·W`` (``reconstruct._rounds_to``). The consistent profiles are
+the product of each domain's consistent parts (Ternate 2024: 41,230,562,064,450 profiles).
 
-``contribution_ranges``: an OPD gets ``Σ w·share·level / index_denominator``, linear in the levels.
-Indicators of equal weight in a domain (a weight class) matter to ``S`` only through their level
-sum, so a domain's consistent parts are a class-sum vector with ``S`` in range (a few dozen, as in
-``reconstruct``) and, per class, any levels with that sum. For a fixed class sum, ``max Σ c·level``
-is a unit-weight knapsack solved exactly by greedy (all levels at the minimum, the other steps to
-the largest ``c`` first; moving a step to a larger ``c`` never lowers the sum). A bound is the best
-vector per domain, summed over the domains; exact Fractions.
+``contribution_ranges``: an OPD gets ``Σ w·share·level / index_denominator``. Indicators of equal
+weight in a domain (a class) matter to ``S`` only through their level sum, so a domain's parts are
+a class-sum vector with ``S`` in range (a few dozen, as in ``reconstruct``) and any levels with
+those sums. For fixed class sums, ``max Σ c·level`` is a unit-weight knapsack solved exactly by
+greedy (all levels at the minimum, other steps to the largest ``c`` first: moving a step to a
+larger ``c`` never lowers the sum). A bound = best vector per domain, summed over domains.
 
-``plan_cost_range``: ``f(p)`` = cost of ``cheapest_plan(p, target)`` = least ``Σ G(q) − G(p)`` over
-final levels ``q ≥ p`` with ``Σ w·q ≥ τ`` (``G``: cumulative step costs). Indicators of a domain
-with equal weight and step costs (a *group*) are interchangeable for ``S`` and ``f``: only each
-group's multiset of levels matters (a *profile class*; Ternate 2024: 24,030). A block of groups has
-a *table* ``V(F)`` = least cost to bring its sum to ``F`` (∞ below its start); ``f(p)`` = min over
-``Σ F_d ≥ τ`` of ``Σ_d V_d(F_d)`` is monotone in every table, so of two choices for the same groups
+``plan_cost_range``: ``f(p)`` = cost of ``cheapest_plan(p, target)``. Indicators of a domain with
+equal weight and step costs (a *group*) are interchangeable for ``S`` and ``f``: only each group's
+multiset of levels matters (a *profile class*; Ternate 2024: 24,030). A block of groups has a
+*table* ``V(F)`` = least cost to bring its sum to ``F`` (∞ below its start), and ``f(p)`` = min over
+``Σ F_d ≥ τ`` of ``Σ_d V_d(F_d)`` is monotone in every table: of two choices for the same groups
 with the same start sum, one with a pointwise ≥ table is never worse for the maximum (≤: minimum).
 Exact, no time budget: (1) per group and level sum, the tables of all multisets, dominated ones
-dropped; (2) per domain, a dynamic programme over its groups on the partial start sum (partial
-sums of group-sum vectors within ``[low, high]`` only), dropping dominated tables per partial sum
-and at the end; (3) the minimum, joint over profile and plan: ``min_p min_F = min_F min_p``, so the
-domains' pointwise minimum envelopes are combined (min-plus, capped at the target) and backtracked;
-(4) the maximum, a max-min: branch and bound over the product of the domains' remaining tables,
-bounded by the fixed domains with the pointwise maximum envelopes of the others; a leaf is an exact
-``f``. Costs are integers in units of their smallest decimal place (as in ``planner``). Levels are
-capped only by ``max_level``, so every profile reaches any target in range; one that could not
-would give ``max_cost`` = inf, an infeasible ``max_plan`` and a note.
+dropped; (2) per domain, a dynamic programme over groups on the partial start sum (partial sums of
+group-sum vectors within the domain's range only), dominated tables dropped per partial sum and at
+the end; (3) minimum, joint over profile and plan: ``min_p min_F = min_F min_p``, so the domains'
+pointwise minimum envelopes are combined (min-plus, capped at the target), then backtracked;
+(4) maximum, a max-min: branch and bound over the product of the domains' remaining tables,
+bounded by the fixed domains plus the pointwise maximum envelopes of the others; a leaf is an
+exact ``f``. Costs are integers in units of their smallest decimal place (as in ``planner``).
+Levels are capped only by ``max_level``, so every profile reaches any target in range; one that
+could not would give ``max_cost`` = inf, an infeasible ``max_plan`` and a note.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from collections import namedtuple
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -45,19 +43,10 @@ from functools import cache
 
 import numpy as np
 
+from spbe.core import reconstruct as rc
 from spbe.core.errors import SpbeError
 from spbe.core.framework import Framework
 from spbe.core.planner import Plan, PlannerError, _decimal_amount, _target_scaled, cheapest_plan
-from spbe.core.reconstruct import (
-    _UNIT,
-    _class_sum_vectors,
-    _DomainShape,
-    _hundredths,
-    _missing,
-    _shapes,
-    _shown,
-    _WeightClass,
-)
 
 Profile = tuple[tuple[int, int], ...]  # (indicator, level) in framework order
 
@@ -78,13 +67,6 @@ class ContributionRange:
     low_profile: Profile
     high_profile: Profile
 
-    @property
-    def width(self) -> Fraction:
-        return self.high - self.low
-
-    def as_floats(self) -> tuple[float, float]:
-        return float(self.low), float(self.high)
-
 
 @dataclass(frozen=True, eq=False)
 class CostRange:
@@ -93,8 +75,8 @@ class CostRange:
     ``min_profile`` minimises profile and plan jointly; ``max_profile`` is a consistent profile
     whose cheapest plan is the most expensive; ``min_plan``/``max_plan`` are their
     ``cheapest_plan``. ``profiles``: consistent profiles; ``profile_classes``: the same up to
-    swapping indicators of equal weight and step costs in a domain; ``evaluated``: profile classes
-    whose cost the maximum search computed exactly (the rest were dominated or bounded out).
+    swaps of indicators of equal weight and step costs in a domain; ``evaluated``: profile classes
+    costed exactly by the maximum search (the rest were dominated or bounded out).
     """
 
     target: float
@@ -109,12 +91,13 @@ class CostRange:
     profiles: int
     profile_classes: int
     evaluated: int
+    feasible: bool  # every consistent profile can reach the target
     notes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class _Box:
-    shape: _DomainShape
+    shape: rc._DomainShape
     low: int  # least domain sum S that rounds to the published value
     high: int
     vectors: tuple[tuple[int, ...], ...]  # consistent level sums per weight class
@@ -123,27 +106,25 @@ class _Box:
 def _boxes(domains: Mapping[int, object], fw: Framework) -> tuple[_Box, ...]:
     if not fw.has_domains:
         raise RangeError(f"Kerangka {fw.id} tidak memiliki domain.")
-    if not isinstance(domains, Mapping):
-        raise RangeError("nilai domain harus berupa pemetaan nomor domain -> nilai.")
     known = {d.number for d in fw.domains}
     problems = [
         f"Domain {k!r} tidak ada dalam kerangka {fw.id}." for k in domains if k not in known
     ]
     boxes, lo, hi = [], fw.min_level, fw.max_level
-    for shape in _shapes(fw):
+    for shape in rc._shapes(fw):
         value = domains.get(shape.number)
-        published = None if _missing(value) else _hundredths(value)
+        published = None if rc._missing(value) else rc._hundredths(value)
         if published is None:
             problems.append(f"Nilai domain {shape.number} ({value!r}) bukan angka dua desimal.")
             continue
         w = shape.weight
-        low = max(-(-(2 * published - 1) * w // (2 * _UNIT)), w * lo)
-        high = min(((2 * published + 1) * w - 1) // (2 * _UNIT), w * hi)
-        vectors = tuple(_class_sum_vectors(shape, low, high, lo, hi))
+        low = max(-(-(2 * published - 1) * w // (2 * rc._UNIT)), w * lo)
+        high = min(((2 * published + 1) * w - 1) // (2 * rc._UNIT), w * hi)
+        vectors = tuple(rc._class_sum_vectors(shape, low, high, lo, hi))
         if not vectors:
             problems.append(
                 f"Tidak ada tingkat bulat {lo}–{hi} yang menghasilkan domain {shape.number} = "
-                f"{_shown(published)}."
+                f"{rc._shown(published)}."
             )
         boxes.append(_Box(shape, low, high, vectors))
     if problems:
@@ -153,28 +134,25 @@ def _boxes(domains: Mapping[int, object], fw: Framework) -> tuple[_Box, ...]:
 
 def even_lead_shares(leads: Mapping[int, Iterable[str]]) -> dict[int, dict[str, Fraction]]:
     """``{indicator: {opd: 1/k}}`` for an indicator with k lead OPDs (the project's split rule)."""
-    result = {}
-    for indicator, codes in leads.items():
-        unique = list(dict.fromkeys(codes))
-        result[indicator] = {code: Fraction(1, len(unique)) for code in unique}
-    return result
+    unique = {indicator: list(dict.fromkeys(codes)) for indicator, codes in leads.items()}
+    return {n: {code: Fraction(1, len(codes)) for code in codes} for n, codes in unique.items()}
 
 
 def _shares(lead_shares: Mapping, fw: Framework) -> dict[int, dict[str, Fraction]]:
     if not isinstance(lead_shares, Mapping):
         raise RangeError("pembagian pengampu harus berupa pemetaan indikator -> {OPD: bagian}.")
     shares, problems = {}, []
-    for indicator, split in lead_shares.items():
+    for n, split in lead_shares.items():
         try:
-            shares[indicator] = {str(opd): Fraction(v) for opd, v in split.items()}
-            fine = (
-                indicator in fw.indicator_numbers
-                and min(shares[indicator].values(), default=0) >= 0
-            )
+            shares[n] = {str(opd): Fraction(v) for opd, v in split.items()}
         except (AttributeError, TypeError, ValueError):
-            fine = False
-        if not fine or sum(shares.get(indicator, {}).values()) not in (0, 1):
-            problems.append(f"indikator {indicator!r}: bagian OPD harus ≥ 0 dan berjumlah 1.")
+            shares[n] = {"": Fraction(-1)}
+        if (
+            n not in fw.indicator_numbers
+            or sum(shares[n].values()) not in (0, 1)
+            or any(v < 0 for v in shares[n].values())
+        ):
+            problems.append(f"indikator {n!r}: bagian OPD harus ≥ 0 dan berjumlah 1.")
     if problems:
         raise RangeError(problems)
     return shares
@@ -209,21 +187,19 @@ def consistent_profile_count(domains: Mapping[int, object], framework: Framework
 def _linear_extreme(boxes, coef: dict[int, Fraction], fw: Framework, highest: bool):
     """Exact max (or min) of ``Σ coef·level`` over the consistent profiles, and one argmax."""
     lo, hi = fw.min_level, fw.max_level
-    total, levels = Fraction(0), {}
+    total, levels, sign = Fraction(0), {}, -1 if highest else 1
     for box in boxes:
-        best = None
+        options = []
         for sums in box.vectors:
             chosen: dict[int, int] = {}
             for cls, class_sum in zip(box.shape.classes, sums):
-                extra, sign = class_sum - lo * len(cls.indicators), -1 if highest else 1
+                extra = class_sum - lo * len(cls.indicators)
                 for n in sorted((n for n, _ in cls.indicators), key=lambda n: (sign * coef[n], n)):
                     chosen[n] = lo + min(extra, hi - lo)
                     extra -= chosen[n] - lo
-            value = sum(coef[n] * level for n, level in chosen.items())
-            if best is None or (value > best[0] if highest else value < best[0]):
-                best = (value, chosen)
-        total += best[0]
-        levels.update(best[1])
+            options.append((sum(coef[n] * level for n, level in chosen.items()), chosen))
+        value, chosen = (max if highest else min)(options, key=lambda option: option[0])
+        total, levels = total + value, levels | chosen
     return total, levels
 
 
@@ -257,14 +233,10 @@ def contribution_ranges(
 ) -> dict[str, tuple[float, float]]:
     """``{opd: (min, max)}`` in index points: floats of ``contribution_ranges_exact``."""
     exact = contribution_ranges_exact(domains, framework, lead_shares)
-    return {opd: r.as_floats() for opd, r in exact.items()}
+    return {opd: (float(r.low), float(r.high)) for opd, r in exact.items()}
 
 
-@dataclass(frozen=True)
-class _Group:
-    weight: int
-    indicators: tuple[int, ...]
-    cumulative: tuple[int, ...]  # scaled cost from the lowest level to each level
+_Group = namedtuple("_Group", "weight indicators cumulative")  # cumulative: scaled cost per level
 
 
 @dataclass(frozen=True)
@@ -305,9 +277,9 @@ def _groups(box: _Box, cumulative, lo: int, hi: int) -> tuple[list[_Group], list
         for n, _ in cls.indicators:
             found.setdefault((cls.weight, cumulative[n]), []).append(n)
     groups = [_Group(w, tuple(sorted(ns)), cum) for (w, cum), ns in found.items()]
-    classes = tuple(_WeightClass(g.weight, tuple((n, 0) for n in g.indicators)) for g in groups)
-    shape = _DomainShape(box.shape.number, box.shape.weight, box.shape.size, classes)
-    vectors = list(_class_sum_vectors(shape, box.low, box.high, lo, hi))
+    classes = tuple(rc._WeightClass(g.weight, tuple((n, 0) for n in g.indicators)) for g in groups)
+    shape = rc._DomainShape(box.shape.number, box.shape.weight, box.shape.size, classes)
+    vectors = list(rc._class_sum_vectors(shape, box.low, box.high, lo, hi))
     count = sum(
         math.prod(_ways(len(g.indicators), t, lo, hi, False) for g, t in zip(groups, v))
         for v in vectors
@@ -332,22 +304,21 @@ def _step_table(cumulative: tuple[int, ...], levels: tuple[int, ...], lo: int, m
     if (cumulative, levels) not in memo:
         table = _step_table(cumulative, levels[:-1], lo, memo)
         ups = [c - cumulative[levels[-1] - lo] for c in cumulative[levels[-1] - lo :]]
-        pairs = range(len(table) + len(ups) - 1)
         memo[cumulative, levels] = [
             min(table[j] + ups[k - j] for j in range(len(table)) if 0 <= k - j < len(ups))
-            for k in pairs
+            for k in range(len(table) + len(ups) - 1)
         ]
     return memo[cumulative, levels]
 
 
-def _undominated(tables: np.ndarray, highest: bool) -> list[int]:
-    """Rows not dominated pointwise (≥ for highest, ≤ otherwise); the first of equal rows stays."""
+def _undominated(items: list, tables: np.ndarray, highest: bool) -> list:
+    """Items whose table row no other dominates (≥ for highest, ≤ otherwise; first of equals)."""
     signed = tables if highest else -tables
     kept: list[int] = []
     for row in np.argsort(-signed.sum(axis=1), kind="stable"):
         if not kept or not (signed[kept] >= signed[row]).all(axis=1).any():
             kept.append(int(row))
-    return sorted(kept)
+    return [items[i] for i in sorted(kept)]
 
 
 def _options(group: _Group, total: int, highest: bool, ar: _Arith, memo: dict) -> list:
@@ -358,32 +329,24 @@ def _options(group: _Group, total: int, highest: bool, ar: _Arith, memo: dict) -
         rows = [_step_table(group.cumulative, m, ar.lo, memo) for m in sets]
         memo[key] = sets, np.array(rows, dtype=ar.dtype)
     sets, rows = memo[key]
-    return [(sets[i], rows[i]) for i in _undominated(rows, highest)]
+    return _undominated(list(zip(sets, rows)), rows, highest)
 
 
-def _filtered(parts: list, highest: bool) -> list:
-    return [parts[i] for i in _undominated(np.stack([t for t, _ in parts]), highest)]
-
-
-def _domain_parts(box: _Box, groups, vectors, _count, ar: _Arith, highest: bool, memo: dict):
+def _domain_parts(box: _Box, groups, vectors, _classes, ar: _Arith, highest: bool, memo: dict):
     """(unit, non-dominated (table, levels per group)) of one domain, tables on its unit grid."""
     unit = math.gcd(*(g.weight for g in groups))
-    allowed = set()
+    allowed: dict[tuple[int, int], set[int]] = {}  # (group, partial sum) -> group level sums
     for sums in vectors:
         partials = itertools.accumulate((g.weight * s for g, s in zip(groups, sums)), initial=0)
-        allowed.update(
-            (k, partial, total) for k, (partial, total) in enumerate(zip(partials, sums))
-        )
+        for k, (partial, total) in enumerate(zip(partials, sums)):
+            allowed.setdefault((k, partial), set()).add(total)
     start = np.full(box.shape.weight * ar.hi // unit + 1, ar.inf, dtype=ar.dtype)
     start[0] = 0
     states: dict[int, list] = {0: [(start, ())]}
     for k, group in enumerate(groups):
         grown: dict[int, list] = {}
         for partial, parts in states.items():
-            n = len(group.indicators)
-            for total in range(n * ar.lo, n * ar.hi + 1):
-                if (k, partial, total) not in allowed:
-                    continue
+            for total in sorted(allowed.get((k, partial), ())):
                 for levels, steps in _options(group, total, highest, ar, memo):
                     for table, chosen in parts:
                         made = np.full(len(table), ar.inf, dtype=ar.dtype)
@@ -394,8 +357,11 @@ def _domain_parts(box: _Box, groups, vectors, _count, ar: _Arith, highest: bool,
                         grown.setdefault(partial + group.weight * total, []).append(
                             (made, (*chosen, levels))
                         )
-        states = {s: _filtered(parts, highest) for s, parts in grown.items()}
-    return unit, _filtered([p for parts in states.values() for p in parts], highest)
+        states = {
+            s: _undominated(p, np.stack([t for t, _ in p]), highest) for s, p in grown.items()
+        }
+    final = [part for parts in states.values() for part in parts]
+    return unit, _undominated(final, np.stack([t for t, _ in final]), highest)
 
 
 def _sparse(table: np.ndarray, ratio: int, ar: _Arith) -> tuple[np.ndarray, np.ndarray]:
@@ -436,9 +402,9 @@ def _joint_min(domains: list, ar: _Arith) -> tuple[int, list[int]]:
         envelope = stacked.min(axis=0)
         envelopes.append((envelope, stacked.argmin(axis=0), _sparse(envelope, ratio, ar)))
         prefixes.append(_combine(prefixes[-1], *envelopes[-1][2], ar))
-    spot, chosen = ar.cap, []
     if prefixes[-1][ar.cap] >= ar.inf:  # the target is out of reach of every profile
         return ar.inf, [0] * len(domains)
+    spot, chosen = ar.cap, []
     for k in range(len(domains) - 1, -1, -1):
         (ratio, _), (envelope, which, (spots, costs)) = domains[k], envelopes[k]
         prev, want = prefixes[k], prefixes[k + 1][spot]
@@ -461,7 +427,7 @@ def _max_min(domains: list, ar: _Arith) -> tuple[int, list[int], int]:
         dense = np.full((len(options), ar.cap + 1), ar.inf, dtype=ar.dtype)
         for row, (spots, costs) in enumerate(options):
             dense[row, spots] = costs
-        rest.append(_combine(rest[-1], *_sparse(dense.max(axis=0), 1, ar), ar))
+        rest.append(_combine(rest[-1], *_sparse(dense.min(axis=0), 1, ar), ar))
     bounds = [_suffix_min(table)[::-1] for table in reversed(rest)]  # bounds[k]: domains k…
     best: list = [-1, (), 0]  # value, chosen parts, profile classes evaluated
 
@@ -521,11 +487,12 @@ def plan_cost_range(
         found[highest] = (exact, _profile(levels, fw), evaluated)
     (low, low_profile, _), (high, high_profile, (evaluated,)) = found[False], found[True]
     plans = [cheapest_plan(dict(p), target, fw, mapping) for p in (low_profile, high_profile)]
-    notes = [f"Target {'dapat' if high.is_finite() else 'tidak dapat'} dicapai dari setiap profil."]
+    feasible = high.is_finite()
+    notes = [
+        f"Target {'dapat' if feasible else 'tidak dapat'} dicapai dari setiap profil konsisten."
+    ]
     if low == 0:
         notes.append(f"{'Setiap' if high == 0 else 'Sebagian'} profil sudah mencapai target.")
     counts = consistent_profile_count(domains, fw), math.prod(c for *_, c in shaped), evaluated
-    floats = float(low), float(high)
-    return CostRange(
-        target_value, *floats, low, high, low_profile, high_profile, *plans, *counts, tuple(notes)
-    )
+    values = target_value, float(low), float(high), low, high, low_profile, high_profile
+    return CostRange(*values, *plans, *counts, feasible, tuple(notes))

@@ -296,12 +296,3 @@ def score_profile(levels: Mapping[int, int], framework: Framework) -> pd.Series:
     groups = pd.MultiIndex.from_arrays([["profil"], [0]])
     row = _score_matrix(vector[None, :], groups, framework, tables).iloc[0]
     return row.drop(["instansi", "year"])
-
-
-def index_from_domains(domains: pd.DataFrame, framework: Framework) -> pd.Series:
-    """Index recomputed from (published, rounded) ``domain_<n>`` columns: Σ domain·weight / 100.
-
-    Published domain values are rounded, so the result can differ from the published index by 0.01.
-    """
-    total = sum(domains[f"domain_{d.number}"] * float(d.weight) for d in framework.domains)
-    return total / 100

@@ -25,7 +25,7 @@ from spbe.core.framework import (
     list_frameworks,
     load_framework,
 )
-from spbe.core.instansi import instansi_code, spelling_key, spelling_lookup
+from spbe.core.instansi import instansi_code, spelling_key
 from spbe.core.provenance import PROVENANCES
 from spbe.files.common import (
     _DIGITS,
@@ -40,9 +40,6 @@ from spbe.files.common import (
 )
 
 _normalise = spelling_key
-
-
-build_instansi_lookup = spelling_lookup  # (code, name) pairs -> {spelling: code}
 
 
 class _InstansiResolver:

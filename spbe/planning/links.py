@@ -69,11 +69,6 @@ class Decoded:
     messages: tuple[str, ...] = field(default_factory=tuple)
 
 
-def is_scenario_link(params: Mapping[str, object]) -> bool:
-    """True when the parameters hold at least one of ours."""
-    return any(key in params for key in KEYS)
-
-
 def encode_state(state: ScenarioState) -> dict[str, str]:
     """The query parameters of ``state`` (only the ones that differ from the defaults)."""
     params = {"i": state.instansi_code, "y": str(state.year)}

@@ -19,7 +19,14 @@ from decimal import Decimal
 
 import pandas as pd
 
-from spbe.core.costs import CostTable, costs_mapping, default_costs, step_columns, validate_costs
+from spbe.core.costs import (
+    CostTable,
+    costs_frame,
+    costs_mapping,
+    default_costs,
+    step_columns,
+    validate_costs,
+)
 from spbe.core.framework import Framework
 from spbe.core.scenario import ILLUSTRATIVE, OWN, InstansiCosts, Scenario, ScenarioError
 from spbe.store.db import transaction
@@ -59,7 +66,7 @@ def _load_costs(cur, instansi_code: str, framework: Framework) -> InstansiCosts:
         mapping[indicator] = tuple(float(v) for v in values)
         provenance[indicator] = prov
     latest = max(rows, key=lambda r: r[7])
-    frame = _frame(mapping, framework)
+    frame = costs_frame({n: mapping[n] for n in framework.indicator_numbers}, framework)
     table = CostTable(
         framework.id,
         frame,
@@ -67,12 +74,6 @@ def _load_costs(cur, instansi_code: str, framework: Framework) -> InstansiCosts:
         latest[6] or default.note,
     )
     return InstansiCosts(instansi_code, table, provenance, latest[7], latest[8])
-
-
-def _frame(mapping: Mapping[int, tuple[float, ...]], framework: Framework) -> pd.DataFrame:
-    steps = step_columns(framework)
-    rows = [{"Indikator": n, **dict(zip(steps, mapping[n]))} for n in framework.indicator_numbers]
-    return validate_costs(pd.DataFrame(rows), framework)
 
 
 def save_costs(

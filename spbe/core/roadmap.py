@@ -1,0 +1,519 @@
+"""Exact multi-year roadmaps: level raises scheduled year by year under annual budgets.
+
+- ``fastest_roadmap``: reach a target (index value or predicate) in the fewest years, and among
+  those schedules the cheapest;
+- ``best_roadmap``: over a fixed number of years, the highest final index, and the cheapest such.
+
+Rules. Year t spends at most its budget: ``annual_budgets`` is one Rupiah figure (every year) or a
+sequence, one figure per year; **a sequence shorter than the horizon repeats its last figure** and
+figures beyond the horizon are ignored. Unspent money does not carry over. With
+``one_step_per_year`` (default) an indicator rises at most one level a year, otherwise by any
+number. Levels never go down; ``locked``, ``max_level``, ``costs`` and ``owners`` mean what they
+mean in ``spbe.core.planner`` (whose validation this module shares).
+
+Method: a mixed-integer programme solved by HiGHS (``highspy``). Indicators with the same level,
+weight and remaining step costs are interchangeable and form one group; the integer ``m[g, j, t]``
+counts the members of group g at level ≥ start + j at the end of year t. Constraints: m does not
+decrease over the years; ``m[g, j, t] ≤ m[g, j-1, t]`` (levels are cumulative), or with one step a
+year ``m[g, j, t] ≤ m[g, j-1, t-1]``; year t pays ``Σ c[g, j]·(m[g, j, t] − m[g, j, t-1]) ≤ budget``.
+Counts become a schedule by giving the most progress to the group's earliest members (framework
+order); every feasible set of counts is realised that way, so grouping loses nothing.
+
+Exactness: gains are integers (``weight_int`` divided by the planner's gcd unit), Rupiah costs are
+integers (exact ``Decimal`` scaling as in the planner, then divided by their gcd), budgets are
+floored onto the same axis, so every coefficient is an integer. Each solve asks for a gap < 1 on an
+integer objective; the solution is rounded, every constraint is re-checked in Python integers and
+the objective is compared with the solver's proven bound. A failed check raises PlannerError rather
+than return a wrong roadmap. Fewest years: T runs upwards from a lower bound (the planner's exact
+knapsack: the cheapest way to the target with at most T steps per indicator, and without any step
+dearer than every budget, must fit the T budgets together).
+
+Tie-breaks (lexicographic; each level is one more solve with the earlier optima fixed):
+``fastest_roadmap``: fewest years, least total cost, highest final index, then the index rising as
+early as possible (largest sum of the year-end indices); ``best_roadmap``: highest final index,
+least cost, then as early as possible. Remaining ties are settled by the solver, deterministically
+for the same input and HiGHS version; inside a group the earlier indicator is raised first.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+import highspy
+import numpy as np
+import pandas as pd
+
+from spbe.core.framework import Framework
+from spbe.core.planner import (
+    STEP_COLUMNS,
+    PlannerError,
+    _decimal_amount,
+    _is_number,
+    _Option,
+    _prepare,
+    _Problem,
+    _solve,
+    _target_scaled,
+    _whole,
+)
+from spbe.core.scoring import predicate_scaled
+
+DEFAULT_HORIZON = 10  # years searched by fastest_roadmap when ``years`` is None
+MAX_YEARS = 30
+SOLVER_TIME_LIMIT = 60.0  # seconds per solve; reaching it raises PlannerError
+ROADMAP_STEP_COLUMNS = ("year", *STEP_COLUMNS)
+_STATUS = highspy.HighsModelStatus
+_MAX_COEFFICIENT = 2**50  # reduced costs and budgets above this are refused (doubles lose integers)
+
+
+@dataclass(frozen=True)
+class RoadmapYear:
+    """One year of a roadmap: ``year_number`` is 1, 2, … or the calendar year when a start year
+    was given; ``budget``, ``cost`` in Rupiah; ``index_after`` unrounded at the end of the year;
+    ``raises`` maps indicator -> (level before, level after) for that year's raises."""
+
+    year_number: int
+    budget: float
+    cost: float
+    index_after: float
+    predicate_after: str
+    raises: dict[int, tuple[int, int]]
+
+
+@dataclass(frozen=True, eq=False)
+class Roadmap:
+    """A schedule of raises over years. ``feasible`` is False only when the target cannot be
+    reached within the horizon; the roadmap then reaches the best index possible in it (cheapest
+    such). ``years`` is empty when the target is already met. ``steps`` has one row per single
+    level step: ``year`` (as in ``RoadmapYear.year_number``) then the planner's step columns."""
+
+    feasible: bool
+    total_cost: float
+    index_before: float
+    index_after: float
+    predicate_before: str
+    predicate_after: str
+    target: float | None
+    years: tuple[RoadmapYear, ...]
+    steps: pd.DataFrame
+    one_step_per_year: bool = True
+
+    @property
+    def raises(self) -> dict[int, tuple[int, int]]:
+        """Indicator -> (level before the roadmap, level at its end), framework order of years."""
+        overall: dict[int, tuple[int, int]] = {}
+        for year in self.years:
+            for n, (frm, to) in year.raises.items():
+                overall[n] = (overall.get(n, (frm, to))[0], to)
+        return dict(sorted(overall.items()))
+
+    @property
+    def index_gain(self) -> float:
+        return self.index_after - self.index_before
+
+    def to_json(self, start_year: int | None = None) -> dict:
+        """A JSON-ready dict; costs in whole Rupiah (half-up). ``start_year`` relabels the years
+        as start_year, start_year + 1, … (default: each year's ``year_number``)."""
+        return {
+            "feasible": bool(self.feasible),
+            "total_cost": _whole_rupiah(self.total_cost),
+            "index_before": float(self.index_before),
+            "index_after": float(self.index_after),
+            "years": [
+                {
+                    "year": int(y.year_number if start_year is None else start_year + k),
+                    "cost": _whole_rupiah(y.cost),
+                    "index_after": float(y.index_after),
+                    "raises": {str(n): [frm, to] for n, (frm, to) in y.raises.items()},
+                }
+                for k, y in enumerate(self.years)
+            ],
+        }
+
+
+def _whole_rupiah(amount: float) -> int:
+    return int(Decimal(repr(float(amount))).to_integral_value(ROUND_HALF_UP))
+
+
+# -- public functions ---------------------------------------------------------------------------
+
+
+def fastest_roadmap(
+    levels: Mapping[int, int],
+    target: float | str,
+    framework: Framework,
+    costs: Mapping[int, Sequence[float]] | None,
+    annual_budgets: float | Sequence[float],
+    *,
+    years: int | None = None,
+    one_step_per_year: bool = True,
+    locked: Iterable[int] = (),
+    max_level: int | Mapping[int, int] | None = None,
+    owners: Mapping[int, str] | None = None,
+    start_year: int | None = None,
+) -> Roadmap:
+    """The schedule reaching ``target`` in the fewest years, cheapest among those.
+
+    ``years`` is the horizon searched (default ``DEFAULT_HORIZON``). When the target cannot be
+    reached within it the result has ``feasible=False`` and is ``best_roadmap`` over the horizon.
+    Raises PlannerError (Indonesian messages) for unusable input.
+    """
+    horizon = DEFAULT_HORIZON if years is None else years
+    rules = (one_step_per_year, locked, max_level, owners, start_year)
+    setup = _setup(levels, framework, costs, annual_budgets, horizon, *rules)
+    target_scaled, target_value = _target_scaled(target, framework)
+    need = target_scaled - setup.problem.before_scaled
+    if need <= 0:
+        return _build(setup, 0, None, feasible=True, target=target_value)
+    need_units = -(-need // setup.problem.unit)
+    relaxed: dict[int, int | None] = {}
+    for horizon in range(1, setup.horizon + 1):
+        cap = min(horizon, framework.max_level) if setup.one_step else framework.max_level
+        if cap not in relaxed:
+            relaxed[cap] = _relaxed_cost(setup, cap, need_units)
+        if relaxed[cap] is None or relaxed[cap] > sum(setup.budgets[:horizon]):
+            continue  # even one budget for all these years together cannot pay the way there
+        milp = _Milp(setup, horizon)
+        x = milp.optimise(milp.cost, maximise=False, min_gain=need_units)
+        if x is None:
+            continue
+        cost = int(milp.cost @ x)
+        x = milp.optimise(milp.gain, maximise=True, max_cost=cost)
+        gain = int(milp.gain @ x)
+        x = milp.optimise(milp.progress, True, min_gain=gain, max_cost=cost)
+        return _build(setup, horizon, milp.counts(x), feasible=True, target=target_value)
+    return replace(_best(setup), feasible=False, target=target_value)
+
+
+def best_roadmap(
+    levels: Mapping[int, int],
+    framework: Framework,
+    costs: Mapping[int, Sequence[float]] | None,
+    annual_budgets: float | Sequence[float],
+    years: int,
+    *,
+    one_step_per_year: bool = True,
+    locked: Iterable[int] = (),
+    max_level: int | Mapping[int, int] | None = None,
+    owners: Mapping[int, str] | None = None,
+    start_year: int | None = None,
+) -> Roadmap:
+    """Over exactly ``years`` years, the schedule with the highest final index (cheapest such).
+
+    Always feasible (raising nothing costs nothing); other arguments as in ``fastest_roadmap``.
+    """
+    rules = (one_step_per_year, locked, max_level, owners, start_year)
+    return _best(_setup(levels, framework, costs, annual_budgets, years, *rules))
+
+
+def _best(setup: _Setup) -> Roadmap:
+    milp = _Milp(setup, setup.horizon)
+    x = milp.optimise(milp.gain, maximise=True)
+    gain = int(milp.gain @ x)
+    x = milp.optimise(milp.cost, maximise=False, min_gain=gain)
+    cost = int(milp.cost @ x)
+    x = milp.optimise(milp.progress, True, min_gain=gain, max_cost=cost)
+    return _build(setup, setup.horizon, milp.counts(x), feasible=True, target=None)
+
+
+# -- validation and groups ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Interchangeable indicators: same start level, gain and step costs (scaled integers)."""
+
+    members: tuple[int, ...]
+    start: int
+    gain: int
+    costs: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class _Setup:
+    problem: _Problem
+    groups: tuple[_Group, ...]
+    budgets: tuple[int, ...]  # per year of the horizon, on the problem's cost axis
+    budget_values: tuple[float, ...]
+    one_step: bool
+    horizon: int
+    start_year: int | None
+
+
+def _parse_budgets(annual_budgets, horizon: int, problems: list[str]) -> list[Decimal]:
+    if _is_number(annual_budgets):
+        annual_budgets = [annual_budgets]
+    elif isinstance(annual_budgets, str | bytes) or not isinstance(
+        annual_budgets, Sequence | np.ndarray | pd.Series
+    ):
+        problems.append("anggaran tahunan harus berupa satu angka Rupiah atau daftar per tahun.")
+        return []
+    if len(annual_budgets) == 0:
+        problems.append("daftar anggaran tahunan kosong.")
+        return []
+    amounts = []
+    for k, value in enumerate(list(annual_budgets)[:horizon], start=1):
+        try:
+            amounts.append(_decimal_amount(value, f"anggaran tahun ke-{k}"))
+        except PlannerError as exc:
+            problems.extend(exc.problems)
+    return amounts + [amounts[-1]] * (horizon - len(amounts)) if amounts else []
+
+
+def _setup(
+    levels, fw, costs, annual_budgets, years, one_step, locked, max_level, owners, start_year
+):
+    problems: list[str] = []
+    horizon = _whole(years)
+    if horizon is None or not 1 <= horizon <= MAX_YEARS:
+        problems.append(f"jumlah tahun {years!r} tidak valid (harus bilangan bulat 1–{MAX_YEARS}).")
+        horizon = 1
+    amounts = _parse_budgets(annual_budgets, horizon, problems)
+    if not isinstance(one_step, bool | np.bool_):
+        problems.append("pilihan satu langkah per tahun harus True atau False.")
+    if start_year is not None and (_whole(start_year) is None or not 1 <= start_year <= 9999):
+        problems.append(f"tahun mulai {start_year!r} tidak valid (harus bilangan bulat).")
+    if problems:
+        raise PlannerError(problems)
+    problem = _prepare(levels, fw, costs, max_level, locked, None, owners)
+    budgets = [int(a.scaleb(problem.cost_places).to_integral_value(ROUND_FLOOR)) for a in amounts]
+    richest = max(budgets)
+    found: dict[tuple, list[int]] = {}
+    for option in problem.options:
+        steps = [b - a for a, b in itertools.pairwise(option.cumulative)]
+        # A step dearer than every budget can never be paid, nor can any step after it.
+        affordable = next((k for k, c in enumerate(steps) if c > richest), len(steps))
+        if affordable:
+            key = (option.level, option.gain_units, tuple(steps[:affordable]))
+            found.setdefault(key, []).append(option.indicator)
+    groups = tuple(_Group(tuple(m), *key) for key, m in found.items())
+    return _Setup(
+        problem=problem,
+        groups=groups,
+        budgets=tuple(min(b, problem.total_cost_scaled) for b in budgets),
+        budget_values=tuple(float(a) for a in amounts),
+        one_step=bool(one_step),
+        horizon=horizon,
+        start_year=None if start_year is None else int(start_year),
+    )
+
+
+def _relaxed_cost(setup: _Setup, cap: int, need_units: int) -> int | None:
+    """Least cost of ``need_units`` with at most ``cap`` steps per indicator and no year limits
+    (the planner's exact knapsack); None when unreachable."""
+    options = []
+    for group in setup.groups:
+        cumulative = tuple(itertools.accumulate(group.costs[:cap], initial=0))
+        options += [_Option(n, group.start, group.gain, cumulative) for n in group.members]
+    table = _solve(replace(setup.problem, options=tuple(options)))
+    if need_units >= len(table.cost) or not table.reach[need_units:].any():
+        return None
+    return int(min(table.cost[need_units:][table.reach[need_units:]]))
+
+
+# -- the mixed-integer programme ----------------------------------------------------------------
+
+
+class _Milp:
+    """The model for a horizon: columns m[g, j, t], rows as in the module docstring.
+
+    ``gain``, ``cost`` and ``progress`` are integer objective vectors (final gain in units, final
+    cost in units of the costs' gcd, and the gain summed over every year-end).
+    """
+
+    def __init__(self, setup: _Setup, horizon: int):
+        self.setup, self.horizon = setup, horizon
+        self.col: dict[tuple[int, int, int], int] = {}
+        for g, group in enumerate(setup.groups):
+            for j in range(1, len(group.costs) + 1):
+                for t in range(j if setup.one_step else 1, horizon + 1):
+                    self.col[g, j, t] = len(self.col)
+        n = len(self.col)
+        self.scale = math.gcd(*(c for group in setup.groups for c in group.costs)) or 1
+        ceiling = sum(c // self.scale * len(gr.members) for gr in setup.groups for c in gr.costs)
+        if ceiling >= _MAX_COEFFICIENT:
+            raise PlannerError(
+                "biaya terlalu rinci untuk dihitung secara pasti (terlalu banyak desimal)."
+            )
+        self.upper = np.zeros(n, dtype=np.int64)
+        self.cost, self.gain, self.progress = (np.zeros(n, dtype=np.int64) for _ in range(3))
+        rows: list[tuple[dict[int, int], int | None, int | None]] = []  # coefficients, lower, upper
+        spend: list[dict[int, int]] = [{} for _ in range(horizon)]
+        for (g, j, t), k in self.col.items():
+            group = setup.groups[g]
+            price = group.costs[j - 1] // self.scale
+            self.upper[k], self.progress[k] = len(group.members), group.gain
+            if t == horizon:
+                self.cost[k], self.gain[k] = price, group.gain
+            else:  # m[g, j, t] <= m[g, j, t + 1]; year t + 1 pays only the difference
+                rows.append(({k: 1, self.col[g, j, t + 1]: -1}, None, 0))
+                spend[t][k] = -price
+            spend[t - 1][k] = price
+            if j > 1:  # m[g, j, t] <= m[g, j-1, t], or m[g, j-1, t-1] with one step a year
+                below = self.col[g, j - 1, t - 1 if setup.one_step else t]
+                rows.append(({k: 1, below: -1}, None, 0))
+        for t, row in enumerate(spend):
+            rows.append((row, None, min(setup.budgets[t] // self.scale, ceiling)))
+        self.n_fixed_rows = len(rows)  # then the gain row and the cost row, bounds set per solve
+        rows += [(self._sparse(self.gain), None, None), (self._sparse(self.cost), None, None)]
+        self.rows = rows
+        self.highs = self._model(rows)
+
+    @staticmethod
+    def _sparse(vector: np.ndarray) -> dict[int, int]:
+        return {int(k): int(v) for k, v in enumerate(vector) if v}
+
+    def _model(self, rows) -> highspy._Highs:
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = len(self.col), len(rows)
+        lp.col_cost_ = np.zeros(len(self.col))
+        lp.col_lower_ = np.zeros(len(self.col))
+        lp.col_upper_ = self.upper.astype(float)
+        inf = highspy.kHighsInf
+        lp.row_lower_ = np.array([-inf if lo is None else lo for _, lo, _ in rows], dtype=float)
+        lp.row_upper_ = np.array([inf if up is None else up for _, _, up in rows], dtype=float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.start_ = np.cumsum([0, *(len(r) for r, _, _ in rows)]).astype(np.int32)
+        lp.a_matrix_.index_ = np.array([k for r, _, _ in rows for k in r], dtype=np.int32)
+        lp.a_matrix_.value_ = np.array([v for r, _, _ in rows for v in r.values()], dtype=float)
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * len(self.col)
+        # highspy.Highs() prints a banner on stdout on creation; the core class stays silent.
+        highs = highspy._Highs()
+        for option, value in (
+            ("output_flag", False),
+            ("mip_rel_gap", 0.0),
+            ("mip_abs_gap", 0.5),  # integer objectives: a gap below 1 proves the optimum
+            ("time_limit", SOLVER_TIME_LIMIT),
+            ("random_seed", 0),
+        ):
+            highs.setOptionValue(option, value)
+        highs.passModel(lp)
+        return highs
+
+    def optimise(self, objective, maximise, min_gain=None, max_cost=None):
+        """Rounded, verified optimum as an int64 vector, or None when no schedule qualifies."""
+        highs, inf = self.highs, highspy.kHighsInf
+        n = len(self.col)
+        if n == 0:  # nothing can be raised (HiGHS calls an empty model neither optimal nor not)
+            return np.zeros(0, dtype=np.int64) if not min_gain or min_gain <= 0 else None
+        highs.changeColsCost(n, np.arange(n, dtype=np.int32), objective.astype(float))
+        sense = highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
+        highs.changeObjectiveSense(sense)
+        highs.changeRowBounds(self.n_fixed_rows, -inf if min_gain is None else min_gain, inf)
+        highs.changeRowBounds(self.n_fixed_rows + 1, -inf, inf if max_cost is None else max_cost)
+        bounds = {self.n_fixed_rows: (min_gain, None), self.n_fixed_rows + 1: (None, max_cost)}
+        for presolve in ("choose", "off"):  # without presolve when a presolved answer fails
+            highs.setOptionValue("presolve", presolve)
+            highs.run()
+            status = highs.getModelStatus()
+            if status in (_STATUS.kInfeasible, _STATUS.kUnboundedOrInfeasible):  # bounded columns
+                return None
+            if status != _STATUS.kOptimal:
+                raise PlannerError(f"pemecah optimasi berhenti tanpa hasil ({status.name}).")
+            x = np.rint(np.array(highs.getSolution().col_value)).astype(np.int64)
+            found = int(objective @ x)
+            bound = highs.getInfo().mip_dual_bound
+            if self._valid(x, bounds) and (bound - found if maximise else found - bound) < 0.999:
+                return x
+        raise PlannerError("hasil pemecah optimasi tidak lolos pemeriksaan pasti.")
+
+    def _valid(self, x: np.ndarray, bounds) -> bool:
+        """Every row and bound holds on the rounded solution, in Python integers."""
+        if (x < 0).any() or (x > self.upper).any():
+            return False
+        values = x.tolist()
+        for r, (row, lower, upper) in enumerate(self.rows):
+            lower, upper = bounds.get(r, (lower, upper))
+            activity = sum(coef * values[k] for k, coef in row.items())
+            if (lower is not None and activity < lower) or (upper is not None and activity > upper):
+                return False
+        return True
+
+    def counts(self, x: np.ndarray) -> list[list[list[int]]]:
+        """counts[g][t][j-1] = m[g, j, t] for t = 0 … horizon (year 0: nobody raised)."""
+        out = []
+        for g, group in enumerate(self.setup.groups):
+            steps = range(1, len(group.costs) + 1)
+            out.append(
+                [
+                    [int(x[self.col[g, j, t]]) if (g, j, t) in self.col else 0 for j in steps]
+                    for t in range(self.horizon + 1)
+                ]
+            )
+        return out
+
+
+# -- building the result ------------------------------------------------------------------------
+
+
+def _build(setup: _Setup, horizon: int, counts, feasible: bool, target: float | None) -> Roadmap:
+    """The roadmap of group counts, re-checked per indicator in exact integers."""
+    problem, fw = setup.problem, setup.problem.framework
+    levels = [dict(problem.before)]
+    for t in range(1, horizon + 1):
+        year = dict(problem.before)
+        for group, table in zip(setup.groups, counts):
+            for rank, n in enumerate(group.members):
+                year[n] = group.start + sum(1 for m in table[t] if m > rank)
+        levels.append(year)
+    options = {o.indicator: o for o in problem.options}
+    denominator = fw.index_denominator
+    years, rows, total = [], [], 0
+    for t in range(1, horizon + 1):
+        label = t if setup.start_year is None else setup.start_year + t - 1
+        raises, spent = {}, 0
+        for n in fw.indicator_numbers:
+            frm, to = levels[t - 1][n], levels[t][n]
+            if to == frm:
+                continue
+            if to < frm or (setup.one_step and to - frm > 1):  # pragma: no cover - a bug
+                raise PlannerError("jadwal hasil optimasi tidak konsisten.")
+            option = options[n]
+            spent += option.cumulative[to - option.level] - option.cumulative[frm - option.level]
+            raises[n] = (frm, to)
+            for level in range(frm, to):
+                step_cost = problem.step_costs[n][level - fw.min_level]
+                gain = problem.weights[n] / denominator
+                rows.append((label, n, level, level + 1, step_cost, gain, problem.owners[n]))
+        if spent > setup.budgets[t - 1]:  # pragma: no cover - the verified solve prevents it
+            raise PlannerError("jadwal hasil optimasi melampaui anggaran.")
+        total += spent
+        scaled = problem.before_scaled + sum(
+            problem.weights[n] * (levels[t][n] - problem.before[n]) for n in fw.indicator_numbers
+        )
+        years.append(
+            RoadmapYear(
+                year_number=label,
+                budget=setup.budget_values[t - 1],
+                cost=spent / 10**problem.cost_places,
+                index_after=scaled / denominator,
+                predicate_after=predicate_scaled(scaled, fw),
+                raises=raises,
+            )
+        )
+    after = years[-1].index_after if years else problem.before_scaled / denominator
+    kinds = ("int64", "int64", "int64", "int64", "float64", "float64", object)
+    steps = pd.DataFrame(
+        {
+            c: pd.Series([r[k] for r in rows], dtype=kinds[k])
+            for k, c in enumerate(ROADMAP_STEP_COLUMNS)
+        }
+    )
+    return Roadmap(
+        feasible=feasible,
+        total_cost=total / 10**problem.cost_places,
+        index_before=problem.before_scaled / denominator,
+        index_after=after,
+        predicate_before=predicate_scaled(problem.before_scaled, fw),
+        predicate_after=years[-1].predicate_after
+        if years
+        else predicate_scaled(problem.before_scaled, fw),
+        target=target,
+        years=tuple(years),
+        steps=steps,
+        one_step_per_year=setup.one_step,
+    )

@@ -4,7 +4,7 @@ The 2023/2024 rows come from data/hasil-evaluasi-spbe-2023-2024.csv; the nationa
 (L24 Tabel 4), Maluku Utara 2022 (N22) and Ternate's 2025 self-assessment (N25) are typed in by
 hand from the reference (shared/spbe-reference.md §4). Indicator levels are not published; the
 Ternate profiles below are reconstructions that reproduce the published domains, index and
-predicate (checked in tests/test_changes.py).
+predicate (checked in tests/results/test_changes.py).
 """
 
 from __future__ import annotations

@@ -254,10 +254,15 @@ def app_env(monkeypatch):
     clear_streamlit_caches()
 
 
-def test_a_locked_database_gives_a_clear_message(locked_db):
-    with pytest.raises(store.StoreError) as err:
+def test_a_locked_database_gives_a_clear_message(locked_db, monkeypatch):
+    monkeypatch.setenv("SPBE_LOCK_WAIT", "1")
+    started = time.monotonic()
+    with pytest.raises(store.StoreBusy) as err:
         store.open_store(locked_db)
+    waited = time.monotonic() - started
+    assert 0.9 <= waited < 10  # it waited for the lock, a bounded time
     assert "sedang dipakai proses lain" in str(err.value)
+    assert "sudah ditunggu 1 detik" in str(err.value)
     assert str(locked_db) in str(err.value)
     with pytest.raises(store.StoreError, match="sedang dipakai proses lain"):
         store.open_read_only(locked_db)
@@ -265,8 +270,10 @@ def test_a_locked_database_gives_a_clear_message(locked_db):
 
 def test_a_corrupt_database_gives_a_clear_message(tmp_path):
     corrupt = write_corrupt_database(tmp_path / "rusak.duckdb")
-    with pytest.raises(store.StoreError, match="tidak dapat dibuka|rusak atau bukan berkas DuckDB"):
+    with pytest.raises(store.StoreDamaged) as err:
         store.open_store(corrupt)
+    assert f"Basis data {corrupt} rusak" in str(err.value)
+    assert f"python -m spbe restore FOLDER_CADANGAN --db {corrupt}" in str(err.value)
 
 
 def _assert_read_only_dashboard(at, seeded: Path) -> None:
@@ -287,6 +294,7 @@ def _assert_read_only_dashboard(at, seeded: Path) -> None:
 
 def test_the_dashboard_reads_a_seed_copy_when_the_database_is_locked(locked_db, seeded, app_env):
     app_env.setenv(store.DB_ENV, str(locked_db))
+    app_env.setenv("SPBE_LOCK_WAIT", "1")
     original = locked_db.read_bytes()
     _assert_read_only_dashboard(new_app_test(), seeded)
     assert locked_db.read_bytes() == original
@@ -311,6 +319,7 @@ def test_the_dashboard_returns_to_the_real_database_once_the_lock_is_gone(
         stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
     app_env.setenv(store.DB_ENV, str(db))
+    app_env.setenv("SPBE_LOCK_WAIT", "1")
     try:
         _wait_for(holder, "HOLDING", timeout=60)
         at = new_app_test()

@@ -171,7 +171,8 @@ def test_pages_catch_only_the_projects_error_type():
     # The ui package also reads Streamlit's own optional settings (secrets, client address),
     # whose absence Streamlit reports with its own exceptions; nothing else may be caught there.
     allowed = {
-        *("SpbeError", "store.StoreError", "AuthError", "ImportRefused", "WorkbookRejected"),
+        *("SpbeError", "store.StoreError", "store.StoreDamaged", "AuthError"),
+        *("ImportRefused", "WorkbookRejected"),
         *("FileNotFoundError", "AttributeError"),
     }
     assert _caught(pages, allowed) == {}, "pages must catch SpbeError (or a subclass) only"

@@ -427,7 +427,7 @@ def _max_min(domains: list, ar: _Arith) -> tuple[int, list[int], int]:
         dense = np.full((len(options), ar.cap + 1), ar.inf, dtype=ar.dtype)
         for row, (spots, costs) in enumerate(options):
             dense[row, spots] = costs
-        rest.append(_combine(rest[-1], *_sparse(dense.min(axis=0), 1, ar), ar))
+        rest.append(_combine(rest[-1], *_sparse(dense.max(axis=0), 1, ar), ar))
     bounds = [_suffix_min(table)[::-1] for table in reversed(rest)]  # bounds[k]: domains k…
     best: list = [-1, (), 0]  # value, chosen parts, profile classes evaluated
 

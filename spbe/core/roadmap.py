@@ -1,38 +1,34 @@
 """Exact multi-year roadmaps: level raises scheduled year by year under annual budgets.
 
-- ``fastest_roadmap``: reach a target (index value or predicate) in the fewest years, and among
-  those schedules the cheapest;
-- ``best_roadmap``: over a fixed number of years, the highest final index, and the cheapest such.
+``fastest_roadmap`` reaches a target (index value or predicate) in the fewest years, cheapest among
+those; ``best_roadmap`` gives, over a fixed number of years, the highest final index, cheapest such.
 
-Rules. Year t spends at most its budget: ``annual_budgets`` is one Rupiah figure (every year) or a
-sequence, one figure per year; **a sequence shorter than the horizon repeats its last figure** and
-figures beyond the horizon are ignored. Unspent money does not carry over. With
-``one_step_per_year`` (default) an indicator rises at most one level a year, otherwise by any
-number. Levels never go down; ``locked``, ``max_level``, ``costs`` and ``owners`` mean what they
-mean in ``spbe.core.planner`` (whose validation this module shares).
+Rules. Year t spends at most its budget. ``annual_budgets`` is one Rupiah figure (every year) or
+one figure per year; **a sequence shorter than the horizon repeats its last figure** (figures past
+the horizon are ignored). Unspent money does not carry over. With ``one_step_per_year`` (default)
+an indicator rises at most one level a year. Levels never go down; ``locked``, ``max_level``,
+``costs`` and ``owners`` mean what they mean in ``spbe.core.planner``, whose validation is shared.
 
 Method: a mixed-integer programme solved by HiGHS (``highspy``). Indicators with the same level,
-weight and remaining step costs are interchangeable and form one group; the integer ``m[g, j, t]``
-counts the members of group g at level ≥ start + j at the end of year t. Constraints: m does not
-decrease over the years; ``m[g, j, t] ≤ m[g, j-1, t]`` (levels are cumulative), or with one step a
-year ``m[g, j, t] ≤ m[g, j-1, t-1]``; year t pays ``Σ c[g, j]·(m[g, j, t] − m[g, j, t-1]) ≤ budget``.
-Counts become a schedule by giving the most progress to the group's earliest members (framework
+weight and remaining step costs are interchangeable and form a group; the integer ``m[g, j, t]``
+counts the members of group g at level ≥ start + j at the end of year t. Rows: m never decreases
+over the years; ``m[g, j, t] ≤ m[g, j-1, t]`` (cumulative levels), with one step a year
+``m[g, j, t] ≤ m[g, j-1, t-1]``; year t pays ``Σ c[g, j]·(m[g, j, t] − m[g, j, t-1]) ≤ budget``.
+Counts become a schedule by giving the most progress to a group's earliest members (framework
 order); every feasible set of counts is realised that way, so grouping loses nothing.
 
-Exactness: gains are integers (``weight_int`` divided by the planner's gcd unit), Rupiah costs are
-integers (exact ``Decimal`` scaling as in the planner, then divided by their gcd), budgets are
-floored onto the same axis, so every coefficient is an integer. Each solve asks for a gap < 1 on an
-integer objective; the solution is rounded, every constraint is re-checked in Python integers and
-the objective is compared with the solver's proven bound. A failed check raises PlannerError rather
-than return a wrong roadmap. Fewest years: T runs upwards from a lower bound (the planner's exact
-knapsack: the cheapest way to the target with at most T steps per indicator, and without any step
-dearer than every budget, must fit the T budgets together).
+Exactness: gains are integers (``weight_int`` over the planner's gcd unit), Rupiah costs integers
+(the planner's exact ``Decimal`` scaling, then divided by their gcd) and budgets are floored onto
+the same axis. Each solve demands a gap < 1 on an integer objective; its solution is rounded and
+every row re-checked in Python integers, and the objective compared with the proven bound (a
+failure is retried without presolve, then raises PlannerError: never a wrong roadmap). Fewest
+years: T rises from a lower bound (the planner's exact knapsack: the cheapest way to the target
+with at most T steps per indicator must fit the first T budgets together).
 
-Tie-breaks (lexicographic; each level is one more solve with the earlier optima fixed):
-``fastest_roadmap``: fewest years, least total cost, highest final index, then the index rising as
-early as possible (largest sum of the year-end indices); ``best_roadmap``: highest final index,
-least cost, then as early as possible. Remaining ties are settled by the solver, deterministically
-for the same input and HiGHS version; inside a group the earlier indicator is raised first.
+Tie-breaks, lexicographic (one solve each, earlier optima fixed): ``fastest_roadmap``: fewest
+years, least cost, highest final index, then the earliest rise (largest sum of year-end indices);
+``best_roadmap``: highest final index, least cost, earliest rise. Remaining ties are the solver's,
+deterministic for one input and HiGHS version; in a group the earlier indicator is raised first.
 """
 
 from __future__ import annotations
@@ -67,7 +63,7 @@ MAX_YEARS = 30
 SOLVER_TIME_LIMIT = 60.0  # seconds per solve; reaching it raises PlannerError
 ROADMAP_STEP_COLUMNS = ("year", *STEP_COLUMNS)
 _STATUS = highspy.HighsModelStatus
-_MAX_COEFFICIENT = 2**50  # reduced costs and budgets above this are refused (doubles lose integers)
+_MAX_COEFFICIENT = 2**50  # a larger total cost (in units of the costs' gcd) is refused
 
 
 @dataclass(frozen=True)
@@ -183,8 +179,6 @@ def fastest_roadmap(
             continue
         cost = int(milp.cost @ x)
         x = milp.optimise(milp.gain, maximise=True, max_cost=cost)
-        gain = int(milp.gain @ x)
-        x = milp.optimise(milp.progress, True, min_gain=gain, max_cost=cost)
         return _build(setup, horizon, milp.counts(x), feasible=True, target=target_value)
     return replace(_best(setup), feasible=False, target=target_value)
 
@@ -215,8 +209,6 @@ def _best(setup: _Setup) -> Roadmap:
     x = milp.optimise(milp.gain, maximise=True)
     gain = int(milp.gain @ x)
     x = milp.optimise(milp.cost, maximise=False, min_gain=gain)
-    cost = int(milp.cost @ x)
-    x = milp.optimise(milp.progress, True, min_gain=gain, max_cost=cost)
     return _build(setup, setup.horizon, milp.counts(x), feasible=True, target=None)
 
 
@@ -319,11 +311,8 @@ def _relaxed_cost(setup: _Setup, cap: int, need_units: int) -> int | None:
 
 
 class _Milp:
-    """The model for a horizon: columns m[g, j, t], rows as in the module docstring.
-
-    ``gain``, ``cost`` and ``progress`` are integer objective vectors (final gain in units, final
-    cost in units of the costs' gcd, and the gain summed over every year-end).
-    """
+    """Columns m[g, j, t] and rows as in the module docstring. Integer objectives: ``gain`` (final,
+    in gain units) and ``cost`` (final, in units of the costs' gcd)."""
 
     def __init__(self, setup: _Setup, horizon: int):
         self.setup, self.horizon = setup, horizon
@@ -340,13 +329,13 @@ class _Milp:
                 "biaya terlalu rinci untuk dihitung secara pasti (terlalu banyak desimal)."
             )
         self.upper = np.zeros(n, dtype=np.int64)
-        self.cost, self.gain, self.progress = (np.zeros(n, dtype=np.int64) for _ in range(3))
+        self.cost, self.gain = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
         rows: list[tuple[dict[int, int], int | None, int | None]] = []  # coefficients, lower, upper
         spend: list[dict[int, int]] = [{} for _ in range(horizon)]
         for (g, j, t), k in self.col.items():
             group = setup.groups[g]
             price = group.costs[j - 1] // self.scale
-            self.upper[k], self.progress[k] = len(group.members), group.gain
+            self.upper[k] = len(group.members)
             if t == horizon:
                 self.cost[k], self.gain[k] = price, group.gain
             else:  # m[g, j, t] <= m[g, j, t + 1]; year t + 1 pays only the difference
@@ -450,70 +439,78 @@ class _Milp:
 # -- building the result ------------------------------------------------------------------------
 
 
+def _left_shift(setup: _Setup, years: dict[int, list[int]], spent: list[int]) -> None:
+    """Move steps to earlier years while a budget and the level order allow (in place)."""
+    options = {o.indicator: o for o in setup.problem.options}
+    moved = True
+    while moved:
+        moved = False
+        for n, steps in years.items():
+            for k, year in enumerate(steps):
+                price = options[n].cumulative[k + 1] - options[n].cumulative[k]
+                earliest = 1 if k == 0 else steps[k - 1] + setup.one_step
+                for t in range(earliest, year):
+                    if spent[t] + price <= setup.budgets[t - 1]:
+                        spent[t], spent[year], steps[k], moved = (
+                            spent[t] + price,
+                            spent[year] - price,
+                            t,
+                            True,
+                        )
+                        break
+
+
 def _build(setup: _Setup, horizon: int, counts, feasible: bool, target: float | None) -> Roadmap:
-    """The roadmap of group counts, re-checked per indicator in exact integers."""
+    """The roadmap of the group counts, left-shifted and re-checked in exact integers."""
     problem, fw = setup.problem, setup.problem.framework
-    levels = [dict(problem.before)]
-    for t in range(1, horizon + 1):
-        year = dict(problem.before)
-        for group, table in zip(setup.groups, counts):
-            for rank, n in enumerate(group.members):
-                year[n] = group.start + sum(1 for m in table[t] if m > rank)
-        levels.append(year)
+    weights, denominator, unit = problem.weights, fw.index_denominator, 10**problem.cost_places
     options = {o.indicator: o for o in problem.options}
-    denominator = fw.index_denominator
-    years, rows, total = [], [], 0
+    years: dict[int, list[int]] = {}  # indicator -> year of each of its steps, in level order
+    spent = [0] * (horizon + 1)
+    for group, table in zip(setup.groups, counts):
+        for rank, n in enumerate(group.members):  # the earliest members go furthest
+            years[n] = [
+                next(t for t in range(1, horizon + 1) if table[t][j] > rank)
+                for j in range(len(group.costs))
+                if table[horizon][j] > rank
+            ]
+            for k, t in enumerate(years[n]):
+                spent[t] += options[n].cumulative[k + 1] - options[n].cumulative[k]
+    _left_shift(setup, years, spent)
+    result, rows, scaled = [], [], problem.before_scaled
     for t in range(1, horizon + 1):
         label = t if setup.start_year is None else setup.start_year + t - 1
-        raises, spent = {}, 0
-        for n in fw.indicator_numbers:
-            frm, to = levels[t - 1][n], levels[t][n]
+        raises = {}
+        for n in sorted(years):
+            frm = problem.before[n] + sum(1 for y in years[n] if y < t)
+            to = frm + sum(1 for y in years[n] if y == t)
             if to == frm:
                 continue
-            if to < frm or (setup.one_step and to - frm > 1):  # pragma: no cover - a bug
-                raise PlannerError("jadwal hasil optimasi tidak konsisten.")
-            option = options[n]
-            spent += option.cumulative[to - option.level] - option.cumulative[frm - option.level]
             raises[n] = (frm, to)
-            for level in range(frm, to):
-                step_cost = problem.step_costs[n][level - fw.min_level]
-                gain = problem.weights[n] / denominator
-                rows.append((label, n, level, level + 1, step_cost, gain, problem.owners[n]))
-        if spent > setup.budgets[t - 1]:  # pragma: no cover - the verified solve prevents it
-            raise PlannerError("jadwal hasil optimasi melampaui anggaran.")
-        total += spent
-        scaled = problem.before_scaled + sum(
-            problem.weights[n] * (levels[t][n] - problem.before[n]) for n in fw.indicator_numbers
-        )
-        years.append(
-            RoadmapYear(
-                year_number=label,
-                budget=setup.budget_values[t - 1],
-                cost=spent / 10**problem.cost_places,
-                index_after=scaled / denominator,
-                predicate_after=predicate_scaled(scaled, fw),
-                raises=raises,
-            )
-        )
-    after = years[-1].index_after if years else problem.before_scaled / denominator
+            scaled += weights[n] * (to - frm)
+            for lv in range(frm, to):
+                step = problem.step_costs[n][lv - fw.min_level]
+                rows.append(
+                    (label, n, lv, lv + 1, step, weights[n] / denominator, problem.owners[n])
+                )
+        if spent[t] > setup.budgets[t - 1] or (
+            setup.one_step and any(to - frm > 1 for frm, to in raises.values())
+        ):  # pragma: no cover - a bug
+            raise PlannerError("jadwal hasil optimasi tidak konsisten.")
+        after, predicate = scaled / denominator, predicate_scaled(scaled, fw)
+        budget = setup.budget_values[t - 1]
+        result.append(RoadmapYear(label, budget, spent[t] / unit, after, predicate, raises))
     kinds = ("int64", "int64", "int64", "int64", "float64", "float64", object)
-    steps = pd.DataFrame(
-        {
-            c: pd.Series([r[k] for r in rows], dtype=kinds[k])
-            for k, c in enumerate(ROADMAP_STEP_COLUMNS)
-        }
-    )
+    steps = pd.DataFrame(rows, columns=list(ROADMAP_STEP_COLUMNS))
     return Roadmap(
         feasible=feasible,
-        total_cost=total / 10**problem.cost_places,
+        total_cost=sum(spent) / unit,
         index_before=problem.before_scaled / denominator,
-        index_after=after,
+        index_after=scaled / denominator,
         predicate_before=predicate_scaled(problem.before_scaled, fw),
-        predicate_after=years[-1].predicate_after
-        if years
-        else predicate_scaled(problem.before_scaled, fw),
+        predicate_after=predicate_scaled(scaled, fw),
         target=target,
-        years=tuple(years),
-        steps=steps,
+        years=tuple(result),
+        steps=steps.astype(dict(zip(ROADMAP_STEP_COLUMNS, kinds))),
         one_step_per_year=setup.one_step,
     )

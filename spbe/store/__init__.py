@@ -4,9 +4,19 @@
 ``queries`` holds every read; ``seed``, ``imports``, ``scenarios`` and ``backup`` the writes.
 """
 
-from spbe.store.access import init_store, open_read_only, open_store
+from spbe.store.access import (
+    connected,
+    file_stamp,
+    init_store,
+    open_read_only,
+    open_store,
+    verify,
+)
 from spbe.store.db import (
     DB_ENV,
+    LOCK_WAIT_S,
+    StoreBusy,
+    StoreDamaged,
     StoreError,
     migrate,
     resolve_db_path,
@@ -30,6 +40,12 @@ from spbe.store.queries import (
 )
 
 __all__ = [
+    "LOCK_WAIT_S",
+    "StoreBusy",
+    "StoreDamaged",
+    "connected",
+    "file_stamp",
+    "verify",
     "DATA_TABLES",
     "DB_ENV",
     "StoreError",

@@ -72,9 +72,9 @@ def _log(cur, actor, file_name, sha256, status, message, added, changed) -> int:
     ).fetchone()[0]
 
 
-def compare_with_stored(con, rows: pd.DataFrame) -> pd.DataFrame:
-    """The batch with a ``change`` column (added / changed / unchanged) and the stored values."""
-    cur = con.cursor()
+def compare_with_stored(cur, rows: pd.DataFrame) -> pd.DataFrame:
+    """The batch with a ``change`` column (added / changed / unchanged) and the stored values,
+    read on ``cur`` (inside the transaction that writes, so nothing can slip in between)."""
     cur.register("batch", rows[COLUMNS])
     return cur.execute(
         """SELECT b.*, s.level AS old_level, s.note AS old_note,
@@ -89,6 +89,44 @@ def compare_with_stored(con, rows: pd.DataFrame) -> pd.DataFrame:
     ).df()
 
 
+def _write(cur, compared: pd.DataFrame, log_id: int) -> None:
+    cur.register("writes", compared[compared["change"] != "unchanged"][COLUMNS])
+    cur.execute(
+        """DELETE FROM indicator_level s USING writes w
+           WHERE s.instansi_code = w.instansi_code AND s.year = w.year
+             AND s.framework = w.framework AND s.indicator = w.indicator
+             AND s.provenance = w.provenance"""
+    )
+    cur.execute(
+        """INSERT INTO indicator_level (instansi_code, year, framework, indicator, level,
+               provenance, note, import_id)
+           SELECT instansi_code, year, framework, indicator, level, provenance, note, ?
+           FROM writes""",
+        [log_id],
+    )
+
+
+def _outcome(compared: pd.DataFrame, replace: bool) -> ImportReport:
+    counts = compared["change"].value_counts()
+    added, changed = int(counts.get("added", 0)), int(counts.get("changed", 0))
+    unchanged = int(counts.get("unchanged", 0))
+    changes = compared[compared["change"] == "changed"].reset_index(drop=True)
+    if changed and not replace:
+        return ImportReport(STATUS_REFUSED, added, changed, unchanged, changes)
+    if not added and not changed:
+        return ImportReport(STATUS_NOOP, 0, 0, unchanged, changes)
+    return ImportReport(STATUS_ACCEPTED, added, changed, unchanged, changes)
+
+
+def _conflict(exc: Exception) -> bool:
+    """Another transaction committed the same keys first (DuckDB's optimistic concurrency)."""
+    text = str(exc).lower()
+    return isinstance(exc, duckdb.TransactionException) or "duplicate key" in text
+
+
+CONFLICT_RETRIES = 3  # a concurrent import committed first: compare again with what it wrote
+
+
 def apply_levels(
     con,
     rows: pd.DataFrame,
@@ -98,48 +136,57 @@ def apply_levels(
     file_name: str | None = None,
     sha256: str | None = None,
 ) -> ImportReport:
-    """Write a validated batch of indicator levels in one transaction (or refuse it, logged)."""
-    compared = compare_with_stored(con, rows)
-    counts = compared["change"].value_counts()
-    added, changed = int(counts.get("added", 0)), int(counts.get("changed", 0))
-    unchanged = int(counts.get("unchanged", 0))
-    changes = compared[compared["change"] == "changed"].reset_index(drop=True)
+    """Write a validated batch of indicator levels (or refuse it), logged, all-or-nothing.
+
+    The comparison with the stored values and the write are one transaction: when another
+    import commits the same rows in between (two sessions, two processes), this one's commit
+    conflicts, is rolled back and is compared again with what the other wrote — so it is
+    refused (or applied as a change only with ``replace``), never a silent overwrite.
+    """
     log = dict(actor=actor, file_name=file_name, sha256=sha256)
+    for attempt in range(CONFLICT_RETRIES + 1):
+        try:
+            with transaction(con) as cur:
+                compared = compare_with_stored(cur, rows)
+                report = _outcome(compared, replace)
+                if report.status == STATUS_ACCEPTED:
+                    log_id = _log(
+                        cur,
+                        actor,
+                        file_name,
+                        sha256,
+                        report.status,
+                        report.message,
+                        report.rows_added,
+                        report.rows_changed,
+                    )
+                    _write(cur, compared, log_id)
+            break
+        except duckdb.Error as exc:
+            if not _conflict(exc):
+                message = "Impor gagal dan dibatalkan seluruhnya; tidak ada data yang berubah."
+                log_attempt(con, status=STATUS_FAILED, message=message, **log)
+                raise StoreError(message) from None
+            if attempt == CONFLICT_RETRIES:
+                message = (
+                    "Impor dibatalkan: impor lain mengubah data yang sama pada saat yang sama."
+                )
+                log_attempt(con, status=STATUS_FAILED, message=message, **log)
+                raise StoreError(message + " Coba lagi.") from None
+    if report.status == STATUS_ACCEPTED:
+        return _with_log_id(report, log_id)
+    log_id = log_attempt(con, status=report.status, message=report.message, **log)
+    if report.status == STATUS_REFUSED:
+        raise ImportRefused(_with_log_id(report, log_id))
+    return _with_log_id(report, log_id)
 
-    if changed and not replace:
-        report = ImportReport(STATUS_REFUSED, added, changed, unchanged, changes)
-        log_id = log_attempt(con, status=STATUS_REFUSED, message=report.message, **log)
-        raise ImportRefused(
-            ImportReport(STATUS_REFUSED, added, changed, unchanged, changes, log_id)
-        )
-    if not added and not changed:
-        report = ImportReport(STATUS_NOOP, 0, 0, unchanged, changes)
-        log_id = log_attempt(con, status=STATUS_NOOP, message=report.message, **log)
-        return ImportReport(STATUS_NOOP, 0, 0, unchanged, changes, log_id)
 
-    report = ImportReport(STATUS_ACCEPTED, added, changed, unchanged, changes)
-    writes = compared[compared["change"] != "unchanged"][COLUMNS]
-    try:
-        with transaction(con) as cur:
-            log_id = _log(
-                cur, actor, file_name, sha256, STATUS_ACCEPTED, report.message, added, changed
-            )
-            cur.register("writes", writes)
-            cur.execute(
-                """DELETE FROM indicator_level s USING writes w
-                   WHERE s.instansi_code = w.instansi_code AND s.year = w.year
-                     AND s.framework = w.framework AND s.indicator = w.indicator
-                     AND s.provenance = w.provenance"""
-            )
-            cur.execute(
-                """INSERT INTO indicator_level (instansi_code, year, framework, indicator, level,
-                       provenance, note, import_id)
-                   SELECT instansi_code, year, framework, indicator, level, provenance, note, ?
-                   FROM writes""",
-                [log_id],
-            )
-    except duckdb.Error as exc:
-        message = f"Impor gagal dan dibatalkan seluruhnya; tidak ada data yang berubah ({exc})."
-        log_attempt(con, status=STATUS_FAILED, message=message, **log)
-        raise StoreError(message) from None
-    return ImportReport(STATUS_ACCEPTED, added, changed, unchanged, changes, log_id)
+def _with_log_id(report: ImportReport, log_id: int) -> ImportReport:
+    return ImportReport(
+        report.status,
+        report.rows_added,
+        report.rows_changed,
+        report.rows_unchanged,
+        report.changes,
+        log_id,
+    )

@@ -5,7 +5,10 @@ Caching is keyed on plain values (the database path and its data version), never
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pandas as pd
@@ -31,74 +34,124 @@ BADGE_COLOURS = {
 
 
 @dataclass(frozen=True)
-class Connection:
-    """The process's root connection and whether it is the read-only fallback."""
+class StoreState:
+    """Where this process reads and writes: the real file, or the read-only fallback."""
 
-    con: object
     path: str
     fallback_reason: str | None = None
-    opened_at: float = 0.0
+    memory: object = None  # an in-memory copy built from the seed files (fallback only)
+    since: float = 0.0
 
 
 RETRY_AFTER_S = 30.0  # how long the read-only fallback is used before the real file is tried again
+_versions: dict[str, tuple[tuple, str]] = {}  # path -> (file stamp, data version)
+_versions_lock = threading.Lock()
 
 
 @st.cache_resource(show_spinner=False)
-def _connect(db_path: str) -> Connection:
+def _store_state(db_path: str) -> StoreState:
+    """Create, migrate, seed and check the file once per process, then let it go: nothing here
+    holds the file between interactions (the CLI can import, back up or make a deck meanwhile)."""
     try:
-        return Connection(store.open_store(db_path), db_path)
+        store.open_store(db_path).close()
+        return StoreState(db_path)
     except store.StoreError as exc:
         # Viewing must keep working: a fresh in-memory copy built from the seed files.
-        fallback = store.open_store(":memory:")
-        return Connection(fallback, ":memory:", str(exc), time.monotonic())
+        memory = store.open_store(":memory:", check=False)
+        return StoreState(":memory:", str(exc), memory, time.monotonic())
 
 
-def db_path() -> str:
-    return str(store.resolve_db_path())
-
-
-def connection() -> Connection:
-    current = _connect(db_path())
-    if current.fallback_reason and time.monotonic() - current.opened_at > RETRY_AFTER_S:
-        _connect.clear()  # the lock may be gone: try the real database again
-        current = _connect(db_path())
+def store_state() -> StoreState:
+    current = _store_state(str(store.resolve_db_path()))
+    if current.fallback_reason and time.monotonic() - current.since > RETRY_AFTER_S:
+        _store_state.clear()  # the lock may be gone or the file restored: try it again
+        current = _store_state(str(store.resolve_db_path()))
     return current
 
 
+def read_only_reason() -> str | None:
+    """Why the dashboard shows the embedded copy instead of the database, or None."""
+    return store_state().fallback_reason
+
+
+@contextmanager
+def using(*, check: bool = False) -> Iterator:
+    """A connection for one unit of work; ``check=True`` before a write (damage is found first).
+
+    A damaged file found here switches the process to the read-only fallback on the next run.
+    """
+    state = store_state()
+    if state.memory is not None:
+        yield state.memory
+        return
+    try:
+        with store.connected(state.path, check=check) as con:
+            yield con
+    except store.StoreDamaged:
+        _store_state.clear()
+        raise
+
+
+def db_path() -> str:
+    return store_state().path
+
+
 def data_version() -> str:
-    """Changes with every write, so cached frames refresh after one (spbe.store.data_version)."""
-    return store.data_version(connection().con)
+    """Changes with every write, from this process or another (spbe.store.data_version). A rerun
+    without a write costs one stat of the file: the file is opened only when its stamp moved."""
+    state = store_state()
+    if state.memory is not None:
+        return "memory-" + store.data_version(state.memory)
+    stamp = store.file_stamp(state.path)
+    with _versions_lock:
+        known = _versions.get(state.path)
+    if known and known[0] == stamp:
+        return known[1]
+    with using() as con:
+        version = store.data_version(con)
+    with _versions_lock:
+        _versions[state.path] = (stamp, version)
+    return version
+
+
+def _read(reader, *args):
+    try:
+        with using() as con:
+            return reader(con, *args)
+    except store.StoreDamaged:  # found damaged now: read the embedded copy instead (banner shown)
+        with using() as con:
+            return reader(con, *args)
 
 
 @st.cache_data(show_spinner=False)
 def _official(path: str, version: str) -> pd.DataFrame:
-    return store.official_results(connection().con)
+    return _read(store.official_results)
 
 
 @st.cache_data(show_spinner=False)
 def _instansi(path: str, version: str) -> pd.DataFrame:
-    return store.instansi_table(connection().con)
+    return _read(store.instansi_table)
 
 
 @st.cache_data(show_spinner=False)
 def _levels(path: str, version: str, instansi_code: str | None) -> pd.DataFrame:
-    return store.indicator_levels(connection().con, instansi_code)
+    return _read(store.indicator_levels, instansi_code)
 
 
 @st.cache_data(show_spinner=False)
 def _opd(path: str, version: str, instansi_code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    con = connection().con
-    return store.opd_table(con, instansi_code), store.owner_table(con, instansi_code)
+    with using() as con:
+        return store.opd_table(con, instansi_code), store.owner_table(con, instansi_code)
 
 
 @st.cache_data(show_spinner=False)
 def _import_log(path: str, version: str, limit: int) -> pd.DataFrame:
-    return store.import_log(connection().con, limit)
+    return _read(store.import_log, limit)
 
 
 @st.cache_data(show_spinner=False)
 def _table_counts(path: str, version: str) -> dict[str, int]:
-    return store.table_counts(connection().con)
+    return _read(store.table_counts)
 
 
 def import_log(limit: int = 50) -> pd.DataFrame:
@@ -121,17 +174,17 @@ def cached_figure(builder, codes):
 
 @st.cache_data(show_spinner=False)
 def _costs(path: str, version: str, instansi_code: str, framework_id: str) -> InstansiCosts:
-    return store_scenarios.load_costs(connection().con, instansi_code, load_framework(framework_id))
+    return _read(store_scenarios.load_costs, instansi_code, load_framework(framework_id))
 
 
 @st.cache_data(show_spinner=False)
 def _scenarios(path: str, version: str, instansi_code: str) -> pd.DataFrame:
-    return store_scenarios.list_scenarios(connection().con, instansi_code)
+    return _read(store_scenarios.list_scenarios, instansi_code)
 
 
 @st.cache_data(show_spinner=False)
 def _scenario(path: str, version: str, scenario_id: int) -> Scenario:
-    return store_scenarios.get_scenario(connection().con, scenario_id)
+    return _read(store_scenarios.get_scenario, scenario_id)
 
 
 def costs(instansi_code: str, framework_id: str) -> InstansiCosts:
@@ -222,7 +275,7 @@ def sidebar_filters() -> Filters:
             help="Bawaan: tahun terakhir dengan hasil resmi. Tahun bertanda penilaian mandiri "
             "bersifat sementara.",
         )
-        reason = connection().fallback_reason
+        reason = read_only_reason()
         if reason:
             st.warning(
                 "Mode baca saja: basis data utama tidak dapat dibuka, jadi dasbor memakai salinan "

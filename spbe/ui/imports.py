@@ -62,10 +62,10 @@ def _show_rejection(exc: WorkbookRejected) -> None:
 
 
 def _run_import(data: bytes, name: str, actor: str, replace: bool) -> None:
-    con = ui.connection().con
     st.session_state.pop(KEY_PENDING, None)
     try:
-        report = import_workbook(con, data, name, actor=actor, replace=replace)
+        with ui.using(check=True) as con:
+            report = import_workbook(con, data, name, actor=actor, replace=replace)
     except WorkbookRejected as exc:
         _show_rejection(exc)
     except ImportRefused as exc:
@@ -105,7 +105,7 @@ def import_section(actor: str) -> None:
 
 def import_or_why_not() -> None:
     """The import section for a logged-in admin, else the reason it is not offered."""
-    if ui.connection().fallback_reason:
+    if ui.read_only_reason():
         st.warning("Mode baca saja: impor tidak tersedia sampai basis data utama dapat dibuka.")
     elif actor := ui.admin_login():
         import_section(actor)

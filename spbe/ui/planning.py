@@ -94,14 +94,15 @@ def write_url(state: links.ScenarioState) -> None:
 
 def admin() -> tuple[str | None, bool]:
     """(the logged-in admin's name or None, whether the store is the read-only fallback)."""
-    read_only = bool(ui.connection().fallback_reason)
+    read_only = bool(ui.read_only_reason())
     return (None if read_only else ui.admin_login()), read_only
 
 
 def write(action: Callable, *args, **kwargs) -> bool:
     """Run one write of ``spbe.services.planning`` on the store; a refusal is shown, not raised."""
     try:
-        action(ui.connection().con, *args, **kwargs)
+        with ui.using(check=True) as con:
+            action(con, *args, **kwargs)
     except SpbeError as exc:
         ui.show_error(exc)
         return False

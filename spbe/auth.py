@@ -22,7 +22,9 @@ HASH_ENV = "SPBE_ADMIN_PASSWORD_HASH"
 SECRET_KEY = "admin_password_hash"
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 240_000
-FREE_ATTEMPTS = 3  # failures allowed before waiting is imposed
+FREE_ATTEMPTS = 3  # failures allowed per client before waiting is imposed
+GLOBAL_FREE_ATTEMPTS = 10  # failures allowed from all clients together
+ALL = "*"  # the key counting every client
 BASE_DELAY_S = 2.0
 MAX_DELAY_S = 300.0
 
@@ -68,23 +70,41 @@ def configured_hash(secrets_lookup: Callable[[str], str | None] | None = None) -
 
 @dataclass
 class LoginThrottle:
-    """Per-client failure counter: after FREE_ATTEMPTS failures each further try waits longer."""
+    """Failed logins counted per client address and across the whole server.
+
+    After FREE_ATTEMPTS failures from one client (GLOBAL_FREE_ATTEMPTS from all clients together,
+    so many sessions or addresses gain nothing) each further try waits longer, doubling up to
+    MAX_DELAY_S. An attempt is counted *before* the (slow) password check, under a lock, so
+    parallel guesses cannot all slip through while the first ones are being checked; a correct
+    password takes its count back.
+    """
 
     clock: Callable[[], float] = time.monotonic
     _failures: dict[str, tuple[int, float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def _wait(self, key: str, free: int) -> float:
+        count, last = self._failures.get(key, (0, 0.0))
+        if count < free:
+            return 0.0
+        delay = min(MAX_DELAY_S, BASE_DELAY_S * 2 ** (count - free))
+        return max(0.0, last + delay - self.clock())
+
     def wait_seconds(self, client: str) -> float:
         with self._lock:
-            count, last = self._failures.get(client, (0, 0.0))
-        if count < FREE_ATTEMPTS:
-            return 0.0
-        delay = min(MAX_DELAY_S, BASE_DELAY_S * 2 ** (count - FREE_ATTEMPTS))
-        return max(0.0, last + delay - self.clock())
+            return max(self._wait(client, FREE_ATTEMPTS), self._wait(ALL, GLOBAL_FREE_ATTEMPTS))
+
+    def _count(self, key: str, step: int) -> None:
+        count, _ = self._failures.get(key, (0, 0.0))
+        self._failures[key] = (max(0, count + step), self.clock())
 
     def attempt(self, client: str, password: str, stored_hash: str) -> None:
         """Raise AuthError unless the password is right and the client is not made to wait."""
-        wait = self.wait_seconds(client)
+        with self._lock:
+            wait = max(self._wait(client, FREE_ATTEMPTS), self._wait(ALL, GLOBAL_FREE_ATTEMPTS))
+            if wait <= 0:
+                self._count(client, 1)
+                self._count(ALL, 1)
         if wait > 0:
             raise AuthError(
                 f"Terlalu banyak percobaan gagal. Coba lagi dalam {int(wait) + 1} detik."
@@ -92,8 +112,6 @@ class LoginThrottle:
         if verify_password(password, stored_hash):
             with self._lock:
                 self._failures.pop(client, None)
+                self._count(ALL, -1)
             return
-        with self._lock:
-            count, _ = self._failures.get(client, (0, 0.0))
-            self._failures[client] = (count + 1, self.clock())
         raise AuthError("Kata sandi salah.")

@@ -1,7 +1,10 @@
+import threading
+
 import pytest
 
 from spbe.auth import (
     FREE_ATTEMPTS,
+    GLOBAL_FREE_ATTEMPTS,
     AuthError,
     LoginThrottle,
     configured_hash,
@@ -59,3 +62,41 @@ def test_wrong_passwords_are_throttled_per_client():
     now[0] += 4.1
     throttle.attempt("10.0.0.5", "benar", stored)
     assert throttle.wait_seconds("10.0.0.5") == 0.0
+
+
+def test_failures_are_counted_across_all_clients():
+    now = [1000.0]
+    throttle = LoginThrottle(clock=lambda: now[0])
+    stored = hash_password("benar", iterations=1000)
+    for n in range(GLOBAL_FREE_ATTEMPTS):  # one failure each from many addresses/sessions
+        with pytest.raises(AuthError, match="Kata sandi salah"):
+            throttle.attempt(f"sesi-{n}", "salah", stored)
+    with pytest.raises(AuthError, match="Terlalu banyak percobaan"):
+        throttle.attempt("sesi-baru", "salah", stored)  # a fresh client gains nothing
+    now[0] += 2.5
+    throttle.attempt("sesi-baru", "benar", stored)  # the admin gets in after the wait
+
+
+def test_parallel_guesses_from_many_sessions_are_not_all_checked():
+    """20 sessions guess at the same moment: at most the free attempts reach the (slow)
+    password check; the others are refused at once, without checking."""
+    throttle = LoginThrottle()
+    stored = hash_password("benar", iterations=200_000)  # ~0.1-0.2 s per check, as in use
+    start = threading.Barrier(20)
+    outcomes: list[str] = []
+
+    def guess(n: int) -> None:
+        start.wait()
+        try:
+            throttle.attempt(f"sesi-{n}", "salah", stored)
+        except AuthError as exc:
+            outcomes.append("checked" if "salah" in str(exc) else "refused")
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(outcomes) == 20
+    assert outcomes.count("checked") == GLOBAL_FREE_ATTEMPTS
+    assert outcomes.count("refused") == 20 - GLOBAL_FREE_ATTEMPTS

@@ -5,6 +5,7 @@ Indonesian with a decimal comma (the gauge and the waterfall come from spbe.char
 from __future__ import annotations
 
 import math
+from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -100,11 +101,13 @@ def scenario_groups_figure(
             go.Bar(
                 x=categories,
                 y=values,
-                name=f"{row.name} ({row.predicate})",
+                name=f"{escape(row.name)} ({row.predicate})",
                 marker=dict(color=SERIES_COLOURS[position % len(SERIES_COLOURS)]),
                 text=[format_index(v) for v in values],
                 textposition="outside",
-                hovertext=[f"{row.name} — {n}: {format_index(v)}" for n, v in zip(names, values)],
+                hovertext=[
+                    f"{escape(row.name)} — {n}: {format_index(v)}" for n, v in zip(names, values)
+                ],
                 hoverinfo="text",
             )
         )

@@ -25,16 +25,20 @@ failure is retried without presolve, then raises PlannerError: never a wrong roa
 years: T rises from a lower bound (the planner's exact knapsack: the cheapest way to the target
 with at most T steps per indicator must fit the first T budgets together).
 
-Tie-breaks, lexicographic (one solve each, earlier optima fixed): ``fastest_roadmap``: fewest
-years, least cost, highest final index, then the earliest rise (largest sum of year-end indices);
-``best_roadmap``: highest final index, least cost, earliest rise. Remaining ties are the solver's,
-deterministic for one input and HiGHS version; in a group the earlier indicator is raised first.
+Tie-breaks, lexicographic (one solve each, the earlier optimum fixed): ``fastest_roadmap``: fewest
+years, least cost, highest final index; ``best_roadmap``: highest final index, least cost. Which
+optimal schedule is the solver's (deterministic for one input and HiGHS version); it is then
+left-justified: in framework order, each step moves to the earliest year that its indicator's
+previous step allows and whose unspent budget pays it, until nothing moves. In a group the earlier
+indicator is raised first. Every solve shares one time limit, ``SOLVER_TIME_LIMIT`` seconds per
+call; past it PlannerError is raised (large free horizons with many distinct costs can need it).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -43,24 +47,14 @@ import highspy
 import numpy as np
 import pandas as pd
 
+import spbe.core.planner as planner
 from spbe.core.framework import Framework
-from spbe.core.planner import (
-    STEP_COLUMNS,
-    PlannerError,
-    _decimal_amount,
-    _is_number,
-    _Option,
-    _prepare,
-    _Problem,
-    _solve,
-    _target_scaled,
-    _whole,
-)
+from spbe.core.planner import STEP_COLUMNS, PlannerError
 from spbe.core.scoring import predicate_scaled
 
 DEFAULT_HORIZON = 10  # years searched by fastest_roadmap when ``years`` is None
 MAX_YEARS = 30
-SOLVER_TIME_LIMIT = 60.0  # seconds per solve; reaching it raises PlannerError
+SOLVER_TIME_LIMIT = 60.0  # seconds for all the solves of one call; past it PlannerError
 ROADMAP_STEP_COLUMNS = ("year", *STEP_COLUMNS)
 _STATUS = highspy.HighsModelStatus
 _MAX_COEFFICIENT = 2**50  # a larger total cost (in units of the costs' gcd) is refused
@@ -161,10 +155,10 @@ def fastest_roadmap(
     horizon = DEFAULT_HORIZON if years is None else years
     rules = (one_step_per_year, locked, max_level, owners, start_year)
     setup = _setup(levels, framework, costs, annual_budgets, horizon, *rules)
-    target_scaled, target_value = _target_scaled(target, framework)
+    target_scaled, target_value = planner._target_scaled(target, framework)
     need = target_scaled - setup.problem.before_scaled
     if need <= 0:
-        return _build(setup, 0, None, feasible=True, target=target_value)
+        return _build(setup, 0, {}, feasible=True, target=target_value)
     need_units = -(-need // setup.problem.unit)
     relaxed: dict[int, int | None] = {}
     for horizon in range(1, setup.horizon + 1):
@@ -179,7 +173,7 @@ def fastest_roadmap(
             continue
         cost = int(milp.cost @ x)
         x = milp.optimise(milp.gain, maximise=True, max_cost=cost)
-        return _build(setup, horizon, milp.counts(x), feasible=True, target=target_value)
+        return _build(setup, horizon, milp.schedule(x), feasible=True, target=target_value)
     return replace(_best(setup), feasible=False, target=target_value)
 
 
@@ -209,7 +203,7 @@ def _best(setup: _Setup) -> Roadmap:
     x = milp.optimise(milp.gain, maximise=True)
     gain = int(milp.gain @ x)
     x = milp.optimise(milp.cost, maximise=False, min_gain=gain)
-    return _build(setup, setup.horizon, milp.counts(x), feasible=True, target=None)
+    return _build(setup, setup.horizon, milp.schedule(x), feasible=True, target=None)
 
 
 # -- validation and groups ----------------------------------------------------------------------
@@ -227,17 +221,18 @@ class _Group:
 
 @dataclass(frozen=True)
 class _Setup:
-    problem: _Problem
+    problem: planner._Problem
     groups: tuple[_Group, ...]
     budgets: tuple[int, ...]  # per year of the horizon, on the problem's cost axis
     budget_values: tuple[float, ...]
     one_step: bool
     horizon: int
     start_year: int | None
+    deadline: float  # time.monotonic() value
 
 
 def _parse_budgets(annual_budgets, horizon: int, problems: list[str]) -> list[Decimal]:
-    if _is_number(annual_budgets):
+    if planner._is_number(annual_budgets):
         annual_budgets = [annual_budgets]
     elif isinstance(annual_budgets, str | bytes) or not isinstance(
         annual_budgets, Sequence | np.ndarray | pd.Series
@@ -250,7 +245,7 @@ def _parse_budgets(annual_budgets, horizon: int, problems: list[str]) -> list[De
     amounts = []
     for k, value in enumerate(list(annual_budgets)[:horizon], start=1):
         try:
-            amounts.append(_decimal_amount(value, f"anggaran tahun ke-{k}"))
+            amounts.append(planner._decimal_amount(value, f"anggaran tahun ke-{k}"))
         except PlannerError as exc:
             problems.extend(exc.problems)
     return amounts + [amounts[-1]] * (horizon - len(amounts)) if amounts else []
@@ -260,18 +255,20 @@ def _setup(
     levels, fw, costs, annual_budgets, years, one_step, locked, max_level, owners, start_year
 ):
     problems: list[str] = []
-    horizon = _whole(years)
+    horizon = planner._whole(years)
     if horizon is None or not 1 <= horizon <= MAX_YEARS:
         problems.append(f"jumlah tahun {years!r} tidak valid (harus bilangan bulat 1–{MAX_YEARS}).")
         horizon = 1
     amounts = _parse_budgets(annual_budgets, horizon, problems)
     if not isinstance(one_step, bool | np.bool_):
         problems.append("pilihan satu langkah per tahun harus True atau False.")
-    if start_year is not None and (_whole(start_year) is None or not 1 <= start_year <= 9999):
+    if start_year is not None and (
+        planner._whole(start_year) is None or not 1 <= start_year <= 9999
+    ):
         problems.append(f"tahun mulai {start_year!r} tidak valid (harus bilangan bulat).")
     if problems:
         raise PlannerError(problems)
-    problem = _prepare(levels, fw, costs, max_level, locked, None, owners)
+    problem = planner._prepare(levels, fw, costs, max_level, locked, None, owners)
     budgets = [int(a.scaleb(problem.cost_places).to_integral_value(ROUND_FLOOR)) for a in amounts]
     richest = max(budgets)
     found: dict[tuple, list[int]] = {}
@@ -291,6 +288,7 @@ def _setup(
         one_step=bool(one_step),
         horizon=horizon,
         start_year=None if start_year is None else int(start_year),
+        deadline=time.monotonic() + SOLVER_TIME_LIMIT,
     )
 
 
@@ -300,8 +298,8 @@ def _relaxed_cost(setup: _Setup, cap: int, need_units: int) -> int | None:
     options = []
     for group in setup.groups:
         cumulative = tuple(itertools.accumulate(group.costs[:cap], initial=0))
-        options += [_Option(n, group.start, group.gain, cumulative) for n in group.members]
-    table = _solve(replace(setup.problem, options=tuple(options)))
+        options += [planner._Option(n, group.start, group.gain, cumulative) for n in group.members]
+    table = planner._solve(replace(setup.problem, options=tuple(options)))
     if need_units >= len(table.cost) or not table.reach[need_units:].any():
         return None
     return int(min(table.cost[need_units:][table.reach[need_units:]]))
@@ -348,20 +346,12 @@ class _Milp:
         for t, row in enumerate(spend):
             rows.append((row, None, min(setup.budgets[t] // self.scale, ceiling)))
         self.n_fixed_rows = len(rows)  # then the gain row and the cost row, bounds set per solve
-        rows += [(self._sparse(self.gain), None, None), (self._sparse(self.cost), None, None)]
+        for vector in (self.gain, self.cost):
+            rows.append(({int(k): int(v) for k, v in enumerate(vector) if v}, None, None))
         self.rows = rows
-        self.highs = self._model(rows)
-
-    @staticmethod
-    def _sparse(vector: np.ndarray) -> dict[int, int]:
-        return {int(k): int(v) for k, v in enumerate(vector) if v}
-
-    def _model(self, rows) -> highspy._Highs:
         lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = len(self.col), len(rows)
-        lp.col_cost_ = np.zeros(len(self.col))
-        lp.col_lower_ = np.zeros(len(self.col))
-        lp.col_upper_ = self.upper.astype(float)
+        lp.num_col_, lp.num_row_ = n, len(rows)
+        lp.col_cost_, lp.col_lower_, lp.col_upper_ = np.zeros(n), np.zeros(n), self.upper * 1.0
         inf = highspy.kHighsInf
         lp.row_lower_ = np.array([-inf if lo is None else lo for _, lo, _ in rows], dtype=float)
         lp.row_upper_ = np.array([inf if up is None else up for _, _, up in rows], dtype=float)
@@ -369,19 +359,13 @@ class _Milp:
         lp.a_matrix_.start_ = np.cumsum([0, *(len(r) for r, _, _ in rows)]).astype(np.int32)
         lp.a_matrix_.index_ = np.array([k for r, _, _ in rows for k in r], dtype=np.int32)
         lp.a_matrix_.value_ = np.array([v for r, _, _ in rows for v in r.values()], dtype=float)
-        lp.integrality_ = [highspy.HighsVarType.kInteger] * len(self.col)
-        # highspy.Highs() prints a banner on stdout on creation; the core class stays silent.
-        highs = highspy._Highs()
-        for option, value in (
-            ("output_flag", False),
-            ("mip_rel_gap", 0.0),
-            ("mip_abs_gap", 0.5),  # integer objectives: a gap below 1 proves the optimum
-            ("time_limit", SOLVER_TIME_LIMIT),
-            ("random_seed", 0),
-        ):
-            highs.setOptionValue(option, value)
-        highs.passModel(lp)
-        return highs
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * n
+        self.highs = highspy._Highs()  # highspy.Highs() prints a banner on stdout; this is silent
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("mip_rel_gap", 0.0)
+        self.highs.setOptionValue("mip_abs_gap", 0.5)  # integer objective: a gap < 1 is proof
+        self.highs.setOptionValue("random_seed", 0)
+        self.highs.passModel(lp)
 
     def optimise(self, objective, maximise, min_gain=None, max_cost=None):
         """Rounded, verified optimum as an int64 vector, or None when no schedule qualifies."""
@@ -396,9 +380,16 @@ class _Milp:
         highs.changeRowBounds(self.n_fixed_rows + 1, -inf, inf if max_cost is None else max_cost)
         bounds = {self.n_fixed_rows: (min_gain, None), self.n_fixed_rows + 1: (None, max_cost)}
         for presolve in ("choose", "off"):  # without presolve when a presolved answer fails
+            left = self.setup.deadline - time.monotonic()
             highs.setOptionValue("presolve", presolve)
+            highs.setOptionValue("time_limit", max(left, 0.001))
             highs.run()
             status = highs.getModelStatus()
+            if status == _STATUS.kTimeLimit:
+                raise PlannerError(
+                    f"perhitungan melewati batas {SOLVER_TIME_LIMIT:g} detik; perpendek jangka "
+                    "waktu, kunci sebagian indikator atau sederhanakan tabel biaya."
+                )
             if status in (_STATUS.kInfeasible, _STATUS.kUnboundedOrInfeasible):  # bounded columns
                 return None
             if status != _STATUS.kOptimal:
@@ -422,18 +413,14 @@ class _Milp:
                 return False
         return True
 
-    def counts(self, x: np.ndarray) -> list[list[list[int]]]:
-        """counts[g][t][j-1] = m[g, j, t] for t = 0 … horizon (year 0: nobody raised)."""
-        out = []
-        for g, group in enumerate(self.setup.groups):
-            steps = range(1, len(group.costs) + 1)
-            out.append(
-                [
-                    [int(x[self.col[g, j, t]]) if (g, j, t) in self.col else 0 for j in steps]
-                    for t in range(self.horizon + 1)
-                ]
-            )
-        return out
+    def schedule(self, x: np.ndarray) -> dict[int, list[int]]:
+        """Indicator -> the year of each of its steps, in level order. Columns run by group, step
+        and year, so the first year whose count exceeds a member's rank is its step's year."""
+        found: dict[int, dict[int, int]] = {}
+        for (g, j, t), k in self.col.items():
+            for n in self.setup.groups[g].members[: x[k]]:  # the earliest members go furthest
+                found.setdefault(n, {}).setdefault(j, t)
+        return {n: [steps[j] for j in sorted(steps)] for n, steps in found.items()}
 
 
 # -- building the result ------------------------------------------------------------------------
@@ -445,37 +432,28 @@ def _left_shift(setup: _Setup, years: dict[int, list[int]], spent: list[int]) ->
     moved = True
     while moved:
         moved = False
-        for n, steps in years.items():
+        for n in sorted(years):
+            steps = years[n]
             for k, year in enumerate(steps):
                 price = options[n].cumulative[k + 1] - options[n].cumulative[k]
                 earliest = 1 if k == 0 else steps[k - 1] + setup.one_step
                 for t in range(earliest, year):
                     if spent[t] + price <= setup.budgets[t - 1]:
-                        spent[t], spent[year], steps[k], moved = (
-                            spent[t] + price,
-                            spent[year] - price,
-                            t,
-                            True,
-                        )
+                        spent[t] += price
+                        spent[year] -= price
+                        steps[k], moved = t, True
                         break
 
 
-def _build(setup: _Setup, horizon: int, counts, feasible: bool, target: float | None) -> Roadmap:
-    """The roadmap of the group counts, left-shifted and re-checked in exact integers."""
+def _build(setup: _Setup, horizon: int, years, feasible: bool, target: float | None) -> Roadmap:
+    """The roadmap of a schedule ({indicator: year of each step}), left-shifted and re-checked."""
     problem, fw = setup.problem, setup.problem.framework
     weights, denominator, unit = problem.weights, fw.index_denominator, 10**problem.cost_places
     options = {o.indicator: o for o in problem.options}
-    years: dict[int, list[int]] = {}  # indicator -> year of each of its steps, in level order
     spent = [0] * (horizon + 1)
-    for group, table in zip(setup.groups, counts):
-        for rank, n in enumerate(group.members):  # the earliest members go furthest
-            years[n] = [
-                next(t for t in range(1, horizon + 1) if table[t][j] > rank)
-                for j in range(len(group.costs))
-                if table[horizon][j] > rank
-            ]
-            for k, t in enumerate(years[n]):
-                spent[t] += options[n].cumulative[k + 1] - options[n].cumulative[k]
+    for n, steps in years.items():
+        for k, t in enumerate(steps):
+            spent[t] += options[n].cumulative[k + 1] - options[n].cumulative[k]
     _left_shift(setup, years, spent)
     result, rows, scaled = [], [], problem.before_scaled
     for t in range(1, horizon + 1):

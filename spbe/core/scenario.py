@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -15,6 +16,9 @@ OWN, ILLUSTRATIVE = Provenance.MANDIRI, Provenance.ILUSTRASI
 
 
 MAX_NAME_LENGTH = 80
+MAX_SCENARIOS = 200  # per instansi; an admin deletes old ones to make room
+# Letters (any script), digits, spaces and ordinary punctuation; no markup (< >), no braces.
+NAME_PATTERN = re.compile(r"^[\w .,;:()'\"/&+\-–—#%!?]+$")
 
 
 MAX_NOTE_LENGTH = 2000
@@ -109,6 +113,11 @@ class Scenario:
         name = " ".join(str(self.name).split())
         if not name:
             raise ScenarioError("Nama skenario wajib diisi.")
+        if not NAME_PATTERN.match(name):
+            raise ScenarioError(
+                "Nama skenario hanya boleh berisi huruf, angka, spasi dan tanda baca biasa "
+                "(tanpa < > { } atau tanda khusus lain)."
+            )
         if len(name) > MAX_NAME_LENGTH:
             raise ScenarioError(
                 f"Nama skenario terlalu panjang (maksimal {MAX_NAME_LENGTH} huruf)."

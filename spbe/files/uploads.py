@@ -1,35 +1,79 @@
-"""Checks on an uploaded workbook before openpyxl ever opens it.
+"""Uploaded workbooks: the checks before anything parses them, and a reader of bounded cost.
 
-Only a real .xlsx is accepted: a size limit, a zip container with the parts of a workbook, no macros,
-no zip bomb (limits on the uncompressed size and the compression ratio), no huge sheet.
+``check_xlsx``: a size limit, a zip container with the parts of a workbook, no macros, only the
+compression methods Excel writes, no DTD, and a pass over every member that counts the bytes it
+really decompresses, in chunks, and stops at the limit (the sizes a zip header declares are only
+trusted to refuse, never to accept: a hostile file can falsify them). A ``<dimension>`` tag
+declaring a huge sheet is refused at once, but a missing or false one proves nothing.
+
+``open_upload``: the workbook's sheets, read by streaming each part through expat (no tree is
+built): the workbook, its relationships, the date formats of the styles, the shared strings and,
+on demand, one sheet's rows. Every limit below is counted on what is actually read; passing one
+raises ``SheetError`` at once, located (sheet, row) when it can be, so any file under the upload
+limit is accepted or refused in bounded time and memory.
 """
 
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
+from xml.parsers import expat
 
-from spbe.core.errors import SpbeError
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+from openpyxl.utils.datetime import (
+    CALENDAR_MAC_1904,
+    CALENDAR_WINDOWS_1900,
+    from_excel,
+    from_ISO8601,
+)
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
-MAX_RATIO = 200
-MAX_ROWS = 200_000
-MAX_COLUMNS = 50
+from spbe.core.errors import Problem, SpbeError
+from spbe.core.formatting import format_count
+
+MB = 1024 * 1024
+MAX_UPLOAD_BYTES = 10 * MB
+MAX_UNCOMPRESSED_BYTES = 200 * MB  # all members together, counted while decompressing
+MAX_RATIO = 200  # decompressed bytes per byte of the file
+MAX_ROWS = 100_000  # rows of a sheet, blank ones included (Excel row numbers)
+MAX_COLUMNS = 50  # columns of a row (A–AX)
+MAX_CELLS = 1_000_000  # <c> elements of a sheet
+MAX_SHEET_XML_BYTES = 64 * MB  # one worksheet or the shared strings, decompressed
+MAX_PART_XML_BYTES = 8 * MB  # workbook.xml, relationships, styles.xml
+MAX_XML_ELEMENTS = 3_000_000  # elements of one part
+MAX_SHARED_STRINGS = 500_000
+MAX_CELL_CHARS = 32_767  # Excel's own limit for the text of a cell
+MAX_XML_STALL_BYTES = MB  # bytes expat may hold without finishing a tag (one huge attribute)
+_CHUNK = 64 * 1024
+_SCAN_CHUNK = MB
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and encrypted workbooks
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:?([A-Z]+)?(\d+)?"')
+_EXCEL_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
+_DAMAGED = "berkas .xlsx rusak dan tidak dapat dibaca ({}); simpan ulang dari Excel"
 
 
 class UploadError(SpbeError):
     """The file is not an acceptable workbook (Indonesian message)."""
 
 
+class SheetError(UploadError):
+    """``open_upload`` refused the file: a limit passed, or a damaged part. ``problem`` says where
+    (sheet and row when known) and which rule."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem)
+        self.problem = problem
+
+
 @dataclass(frozen=True)
 class UploadCheck:
     size: int
-    uncompressed: int
+    uncompressed: int  # bytes actually decompressed
     sheets: int
 
 
@@ -40,6 +84,10 @@ def _column_number(letters: str) -> int:
     return number
 
 
+def _mb(size: int) -> str:
+    return f"{size / MB:.0f} MB"
+
+
 def check_xlsx(
     data: bytes, file_name: str = "berkas", max_bytes: int = MAX_UPLOAD_BYTES
 ) -> UploadCheck:
@@ -48,8 +96,8 @@ def check_xlsx(
         raise UploadError(f"{file_name}: berkas kosong.")
     if len(data) > max_bytes:
         raise UploadError(
-            f"{file_name}: ukuran {len(data) / 1_048_576:.1f} MB melebihi batas "
-            f"{max_bytes / 1_048_576:.0f} MB.".replace(".", ",")
+            f"{file_name}: ukuran {len(data) / MB:.1f} MB melebihi batas "
+            f"{max_bytes / MB:.0f} MB.".replace(".", ",")
         )
     if file_name.lower().endswith((".xlsm", ".xlsb", ".xls")):
         raise UploadError(f"{file_name}: hanya berkas .xlsx yang diterima (tanpa makro).")
@@ -65,40 +113,470 @@ def check_xlsx(
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+        names = {i.filename for i in infos}
+        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+            raise UploadError(
+                f"{file_name}: bukan berkas Excel .xlsx yang sah (bagian workbook tidak ada)."
+            )
+        content_types = archive.read("[Content_Types].xml")[: MAX_PART_XML_BYTES + 1]
+    except _ZIP_ERRORS + (ValueError,):
         raise UploadError(f"{file_name}: berkas .xlsx rusak atau terpotong.") from None
-    names = {i.filename for i in infos}
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise UploadError(
-            f"{file_name}: bukan berkas Excel .xlsx yang sah (bagian workbook tidak ada)."
-        )
-    content_types = archive.read("[Content_Types].xml")
     if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in content_types:
         raise UploadError(
             f"{file_name}: berkas berisi makro (.xlsm); simpan ulang sebagai .xlsx tanpa makro."
         )
-    uncompressed = sum(i.file_size for i in infos)
+    declared = sum(i.file_size for i in infos)
     compressed = sum(i.compress_size for i in infos) or 1
-    if uncompressed > MAX_UNCOMPRESSED_BYTES or uncompressed / compressed > MAX_RATIO:
+    if declared > MAX_UNCOMPRESSED_BYTES or declared / compressed > MAX_RATIO:
         raise UploadError(
-            f"{file_name}: isi berkas terlalu besar setelah diekstrak "
-            f"({uncompressed / 1_048_576:.0f} MB); berkas ditolak demi keamanan.".replace(
-                ".", ",", 0
-            )
+            f"{file_name}: isi berkas terlalu besar setelah diekstrak ({_mb(declared)}); "
+            "berkas ditolak demi keamanan."
         )
-    sheets = [
-        i for i in infos if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")
-    ]
-    for info in sheets:
-        with archive.open(info) as handle:
-            head = handle.read(4096)
-        match = _DIMENSION.search(head)
-        if match and match.group(2):
-            rows = int(match.group(2))
-            cols = _column_number(match.group(1).decode())
-            if rows > MAX_ROWS or cols > MAX_COLUMNS:
-                raise UploadError(
-                    f"{file_name}: lembar {info.filename.rsplit('/', 1)[-1]} terlalu besar "
-                    f"({rows:,} baris × {cols} kolom; batas {MAX_ROWS:,} baris).".replace(",", ".")
-                )
-    return UploadCheck(len(data), uncompressed, len(sheets))
+    unusual = [i.filename for i in infos if i.compress_type not in _EXCEL_COMPRESSION]
+    if unusual:
+        raise UploadError(
+            f"{file_name}: bagian {unusual[0]} memakai metode kompresi yang tidak dipakai Excel; "
+            "simpan ulang dari Excel."
+        )
+    actual, sheets = _scan_members(archive, infos, len(data), file_name)
+    return UploadCheck(len(data), actual, sheets)
+
+
+def _scan_members(archive, infos, size: int, file_name: str) -> tuple[int, int]:
+    """Decompress every member in chunks, counting real bytes; refuse at the first limit passed."""
+    budget = min(MAX_UNCOMPRESSED_BYTES, MAX_RATIO * size)
+    total = sheets = 0
+    for info in infos:
+        name = info.filename
+        is_sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
+        sheets += is_sheet
+        is_xml = name.endswith((".xml", ".rels", ".vml"))
+        limit = MAX_SHEET_XML_BYTES if is_sheet or name.endswith("sharedStrings.xml") else budget
+        read = 0
+        tail = b""
+        try:
+            with archive.open(info) as handle:
+                while chunk := handle.read(_SCAN_CHUNK):
+                    if is_sheet and read == 0:
+                        _check_dimension(chunk[:4096], name, file_name)
+                    read += len(chunk)
+                    total += len(chunk)
+                    if total > budget:
+                        raise UploadError(
+                            f"{file_name}: isi berkas terlalu besar setelah diekstrak (lebih dari "
+                            f"{_mb(budget)}); berkas ditolak demi keamanan."
+                        )
+                    if read > limit:
+                        raise UploadError(
+                            f"{file_name}: bagian {name} terlalu besar setelah diekstrak (lebih "
+                            f"dari {_mb(limit)}); berkas ditolak demi keamanan."
+                        )
+                    if is_xml and (b"<!DOCTYPE" in chunk or b"<!DOCTYPE" in tail + chunk[:16]):
+                        raise UploadError(
+                            f"{file_name}: bagian {name} memuat deklarasi DTD, yang tidak pernah "
+                            "ditulis Excel; berkas ditolak demi keamanan."
+                        )
+                    tail = chunk[-16:]
+        except _ZIP_ERRORS as exc:
+            raise UploadError(
+                f"{file_name}: berkas .xlsx rusak atau terpotong (bagian {name} tidak dapat "
+                f"dibaca: {type(exc).__name__})."
+            ) from None
+    return total, sheets
+
+
+def _check_dimension(head: bytes, member: str, file_name: str) -> None:
+    """A declared range over the limits is refused at once (a missing or small one proves nothing)."""
+    match = _DIMENSION.search(head)
+    if match and match.group(2):
+        rows = int(match.group(2))
+        cols = _column_number(match.group(1).decode())
+        if rows > MAX_ROWS or cols > MAX_COLUMNS:
+            raise UploadError(
+                f"{file_name}: lembar {member.rsplit('/', 1)[-1]} terlalu besar "
+                f"({format_count(rows)} baris × {cols} kolom; batas {format_count(MAX_ROWS)} "
+                "baris)."
+            )
+
+
+# -- the bounded reader -----------------------------------------------------------------------
+
+_MAIN = (
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",  # Strict Open XML
+)
+_SHEET_TAGS = {f"{ns}}}{tag}": tag for ns in _MAIN for tag in ("row", "c", "v", "is", "t", "rPh")}
+_COLUMNS = {get_column_letter(n): n for n in range(1, MAX_COLUMNS + 1)}  # "A" -> 1 … "AX" -> 50
+_LETTERS = re.compile(r"[A-Z]{1,3}")
+
+
+class _Part:
+    """One zip member streamed through expat (no tree is built) under the limits above."""
+
+    max_bytes = MAX_PART_XML_BYTES
+
+    def __init__(self, archive: zipfile.ZipFile, member: str, sheet: str | None = None):
+        self.archive, self.member, self.sheet = archive, member, sheet
+        self.elements = 0
+        self.row: int | None = None  # the Excel row being read, to locate a refusal
+
+    def refuse(self, rule: str, row: int | None = None) -> SheetError:
+        return SheetError(Problem(self.sheet, self.row if row is None else row, None, rule))
+
+    def count(self) -> None:
+        self.elements += 1
+        if self.elements > MAX_XML_ELEMENTS:
+            limit = format_count(MAX_XML_ELEMENTS)
+            raise self.refuse(f"bagian {self.member} berisi lebih dari {limit} elemen XML")
+
+    def start(self, name: str, attrs: dict) -> None:
+        self.count()
+
+    def end(self, name: str) -> None:
+        pass
+
+    def text(self, data: str) -> None:
+        pass
+
+    def _dtd(self, *_args) -> None:
+        self.row = None
+        raise self.refuse(f"bagian {self.member} memuat deklarasi DTD, yang tidak ditulis Excel")
+
+    def stream(self) -> Iterator[None]:
+        """Parse chunk by chunk, yielding after each chunk; damage becomes a located refusal."""
+        parser = expat.ParserCreate(namespace_separator="}")
+        parser.buffer_text = True
+        parser.StartElementHandler, parser.EndElementHandler = self.start, self.end
+        parser.CharacterDataHandler = self.text
+        parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = self._dtd
+        fed = 0
+        try:
+            with self.archive.open(self.member) as source:
+                while chunk := source.read(_CHUNK):
+                    fed += len(chunk)
+                    if fed > self.max_bytes:
+                        limit = _mb(self.max_bytes)
+                        raise self.refuse(
+                            f"bagian {self.member} lebih dari {limit} setelah diekstrak"
+                        )
+                    parser.Parse(chunk, False)
+                    if fed - max(parser.CurrentByteIndex, 0) > MAX_XML_STALL_BYTES:
+                        raise self.refuse(
+                            f"bagian {self.member} memuat satu tag XML lebih dari 1 MB"
+                        )
+                    yield
+                parser.Parse(b"", True)
+        except expat.ExpatError:
+            raise self.refuse(_DAMAGED.format("xml.ParseError"), row=0) from None
+        except _ZIP_ERRORS as exc:
+            cause = f"{type(exc).__module__.split('.')[0]}.{type(exc).__name__}"
+            raise self.refuse(_DAMAGED.format(cause), row=0) from None
+        yield
+
+    def read(self):
+        for _ in self.stream():
+            pass
+        return self
+
+
+class _Elements(_Part):
+    """(local name, attributes) of the elements named in ``wanted``, in document order."""
+
+    def __init__(self, archive, member: str, wanted: set[str]):
+        super().__init__(archive, member)
+        self.wanted, self.found = wanted, []
+
+    def start(self, name, attrs):
+        self.count()
+        local = name.rpartition("}")[2]
+        if local in self.wanted:
+            self.found.append((local, attrs))
+
+
+class _SharedStrings(_Part):
+    """The shared string table: the text of each <si>, runs joined, phonetic runs left out."""
+
+    max_bytes = MAX_SHEET_XML_BYTES
+
+    def __init__(self, archive, member):
+        super().__init__(archive, member)
+        self.strings: list[str] = []
+        self.parts: list[str] | None = None
+        self.size = self.phonetic = 0
+        self.collecting = False
+
+    def start(self, name, attrs):
+        self.count()
+        local = name.rpartition("}")[2]
+        if local == "si":
+            self.parts, self.size = [], 0
+        elif local == "t":
+            self.collecting = self.parts is not None and not self.phonetic
+        elif local == "rPh":
+            self.phonetic += 1
+
+    def end(self, name):
+        local = name.rpartition("}")[2]
+        if local == "t":
+            self.collecting = False
+        elif local == "rPh":
+            self.phonetic -= 1
+        elif local == "si" and self.parts is not None:
+            self.strings.append("".join(self.parts).replace("x005F_", ""))
+            self.parts = None
+            if len(self.strings) > MAX_SHARED_STRINGS:
+                limit = format_count(MAX_SHARED_STRINGS)
+                raise self.refuse(f"tabel teks bersama berisi lebih dari {limit} teks")
+
+    def text(self, data):
+        if self.collecting:
+            self.parts.append(data)
+            self.size += len(data)
+            if self.size > MAX_CELL_CHARS:
+                number = format_count(len(self.strings) + 1)
+                raise self.refuse(f"teks bersama ke-{number} lebih dari {_CHARS} karakter")
+
+
+class _SheetRows(_Part):
+    """One worksheet's rows as (Excel row number, {column number: value}), empty cells left out,
+    values as openpyxl gives them with ``data_only=True``: numbers (dates by the cell's style),
+    booleans, shared and inline strings, error codes as text, formulas as their cached value."""
+
+    max_bytes = MAX_SHEET_XML_BYTES
+
+    def __init__(self, book: UploadedBook, title: str, member: str):
+        super().__init__(book.archive, member, title)
+        self.book, self.row, self.cells = book, 0, 0
+        self.done: list[tuple[int, dict[int, object]]] = []
+        self.values: dict[int, object] | None = None  # the open row
+        self.in_row = self.column = self.size = self.phonetic = 0
+        self.ref: str | None = None  # the open cell, with its type, style, <v> and inline text
+        self.kind = self.style = self.value = None
+        self.inline: list[str] | None = None
+        self.buffer: list[str] | None = None
+
+    def start(self, name, attrs):
+        self.elements += 1
+        if self.elements > MAX_XML_ELEMENTS:
+            self.count()
+        tag = _SHEET_TAGS.get(name)
+        if tag == "c":
+            self._cell(attrs)
+        elif tag == "v":
+            if self.ref is not None and self.inline is None:
+                self.buffer = []
+        elif tag == "row":
+            self._row(attrs.get("r"))
+        elif tag == "is":
+            if self.ref is not None:
+                self.inline = []
+        elif tag == "t":
+            if self.inline is not None and not self.phonetic:
+                self.buffer = self.inline
+        elif tag == "rPh":
+            self.phonetic += 1
+
+    def _row(self, ref: str | None) -> None:
+        try:
+            number = self.row + 1 if ref is None else int(float(ref) if "." in ref else ref)
+        except ValueError:
+            number = 0
+        if number <= self.row:
+            raise self.refuse(
+                f"nomor baris {ref!r} tidak sah atau tidak berurutan dalam XML lembar (berkas "
+                "rusak); simpan ulang dari Excel",
+                row=self.row + 1,
+            )
+        if number > MAX_ROWS:
+            raise self.refuse(
+                f"lembar melebihi batas {format_count(MAX_ROWS)} baris (baris kosong atau "
+                "berformat ikut dihitung); hapus baris yang tidak dipakai atau bagi data ke "
+                "beberapa berkas",
+                row=number,
+            )
+        self.row, self.values, self.in_row, self.column = number, {}, 0, 0
+
+    def _cell(self, attrs: dict) -> None:
+        if self.values is None:
+            return
+        self.in_row += 1
+        self.cells += 1
+        ref = attrs.get("r")
+        column = self.column + 1
+        if ref:
+            letters = ref.rstrip("0123456789")
+            column = _COLUMNS.get(letters) or MAX_COLUMNS + 1
+            if column > MAX_COLUMNS and not _LETTERS.fullmatch(letters):
+                raise self.refuse(f"alamat sel {ref[:20]!r} tidak sah (berkas rusak)")
+        if column > MAX_COLUMNS or self.in_row > MAX_COLUMNS:
+            raise self.refuse(
+                f"sel {ref or ''} melewati batas {MAX_COLUMNS} kolom (A–AX); hapus isi dan format "
+                "di kolom sebelah kanan".replace("sel  ", "sel ")
+            )
+        if self.cells > MAX_CELLS:
+            raise self.refuse(f"lembar melebihi batas {format_count(MAX_CELLS)} sel")
+        self.column, self.ref = column, ref or f"{get_column_letter(column)}{self.row}"
+        self.kind, self.style = attrs.get("t", "n"), attrs.get("s")
+        self.value = self.inline = None
+        self.size = 0
+
+    def end(self, name):
+        tag = _SHEET_TAGS.get(name)
+        if tag == "c":
+            if self.ref is not None:
+                value = self._convert()
+                if value is not None:
+                    self.values[self.column] = value
+                self.ref = None
+        elif tag == "v":
+            if self.buffer is not None and self.inline is None:
+                self.value = "".join(self.buffer)
+            self.buffer = None
+        elif tag == "t":
+            self.buffer = None
+        elif tag == "row":
+            if self.values is not None:
+                self.done.append((self.row, self.values))
+                self.values = None
+        elif tag == "rPh":
+            self.phonetic -= 1
+
+    def text(self, data):
+        if self.buffer is not None:
+            self.buffer.append(data)
+            self.size += len(data)
+            if self.size > MAX_CELL_CHARS:
+                raise self.refuse(f"sel {self.ref} berisi lebih dari {_CHARS} karakter")
+
+    def _convert(self) -> object:
+        kind, text = self.kind, self.value
+        if kind == "inlineStr":
+            return "".join(self.inline) if self.inline is not None else None
+        if not text:
+            return None
+        try:
+            if kind == "n":
+                number = float(text) if "." in text or "E" in text or "e" in text else int(text)
+                style = int(self.style) if self.style else 0
+                if style not in self.book.date_styles:
+                    return number
+                try:
+                    duration = style in self.book.duration_styles
+                    return from_excel(number, self.book.epoch, timedelta=duration)
+                except (OverflowError, ValueError):
+                    return "#VALUE!"
+            if kind == "s":
+                return self.book.shared_strings()[int(text)]
+            if kind == "b":
+                return bool(int(text))
+            if kind == "d":
+                return from_ISO8601(text)
+        except (ValueError, IndexError, TypeError):
+            raise self.refuse(
+                f"sel {self.ref}: nilai {text[:20]!r} tidak sah untuk jenis selnya (berkas rusak)"
+            ) from None
+        return text  # "str" (a formula's text), "e" (an error code such as #N/A), other types
+
+    def rows(self) -> Iterator[tuple[int, dict[int, object]]]:
+        for _ in self.stream():
+            if self.done:
+                done, self.done = self.done, []
+                yield from done
+
+
+class UploadedBook:
+    """A workbook opened by ``open_upload``: ``sheetnames`` (worksheets, in workbook order) and
+    ``rows(title)``. Reads the workbook part, its relationships and the styles' date formats."""
+
+    def __init__(self, archive: zipfile.ZipFile):
+        self.archive = archive
+        names = set(archive.namelist())
+        start = self._relationships("_rels/.rels", "", names)
+        found = [m for kind, m in start.values() if kind.endswith("/officeDocument")]
+        workbook = found[0] if found else "xl/workbook.xml"
+        folder, base = posixpath.split(workbook)
+        rels = self._relationships(f"{folder}/_rels/{base}.rels".lstrip("/"), workbook, names)
+        self._sheets, self.epoch = {}, CALENDAR_WINDOWS_1900
+        for tag, attrs in _Elements(archive, workbook, {"sheet", "workbookPr"}).read().found:
+            rel = next((v for k, v in attrs.items() if k.endswith("}id")), None)
+            kind, member = rels.get(rel, ("", ""))
+            if tag == "sheet" and kind.endswith("/worksheet") and member in names:
+                self._sheets[attrs.get("name", "")] = member
+            elif tag == "workbookPr" and attrs.get("date1904") in ("1", "true"):
+                self.epoch = CALENDAR_MAC_1904
+        parts = {kind.rsplit("/", 1)[-1]: m for kind, m in rels.values() if m in names}
+        self._strings_member, self._strings = parts.get("sharedStrings"), None
+        self.date_styles, self.duration_styles = self._date_styles(parts.get("styles"))
+
+    def _relationships(self, member: str, owner: str, names: set[str]) -> dict:
+        """Id -> (type, member) of a .rels part; targets resolved against their owner part."""
+        if member not in names:
+            return {}
+        targets = {}
+        for _tag, attrs in _Elements(self.archive, member, {"Relationship"}).read().found:
+            target = attrs.get("Target", "")
+            if attrs.get("TargetMode") != "External":
+                folder = posixpath.dirname(owner)
+                resolved = target[1:] if target.startswith("/") else posixpath.join(folder, target)
+                targets[attrs.get("Id")] = (attrs.get("Type", ""), posixpath.normpath(resolved))
+        return targets
+
+    def _date_styles(self, member: str | None) -> tuple[frozenset[int], frozenset[int]]:
+        """Positions in cellXfs of the styles that show a number as a date, and as a duration."""
+        if member is None:
+            return frozenset(), frozenset()
+        wanted = {"numFmt", "cellXfs", "cellStyleXfs", "xf"}
+        custom, formats, container = {}, [], None
+        try:
+            for tag, attrs in _Elements(self.archive, member, wanted).read().found:
+                if tag == "numFmt":
+                    custom[int(attrs.get("numFmtId", 0))] = attrs.get("formatCode", "")
+                elif tag == "xf" and container == "cellXfs":
+                    formats.append(int(attrs.get("numFmtId", 0)))
+                elif tag != "xf":
+                    container = tag
+        except ValueError:
+            raise SheetError(Problem(None, None, None, _DAMAGED.format("styles"))) from None
+        dates, durations = set(), set()
+        for style, number in enumerate(formats):
+            fmt = custom[number] if number in custom else BUILTIN_FORMATS.get(number)
+            if is_date_format(fmt):
+                dates.add(style)
+                if is_timedelta_format(fmt):
+                    durations.add(style)
+        return frozenset(dates), frozenset(durations)
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return list(self._sheets)
+
+    def shared_strings(self) -> list[str]:
+        if self._strings is None:
+            member = self._strings_member
+            self._strings = _SharedStrings(self.archive, member).read().strings if member else []
+        return self._strings
+
+    def rows(self, title: str) -> Iterator[tuple[int, dict[int, object]]]:
+        """Every row element in file order, blank and formatted rows too (they count towards
+        MAX_ROWS): (Excel row number, {column number: value})."""
+        return _SheetRows(self, title, self._sheets[title]).rows()
+
+    def close(self) -> None:
+        self.archive.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_exc):
+        self.close()
+
+
+def open_upload(data: bytes) -> UploadedBook:
+    """Open an .xlsx for reading under the limits. Raises SheetError (damaged part, or a limit
+    passed) or zipfile.BadZipFile (not a zip at all)."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    try:
+        return UploadedBook(archive)
+    except BaseException:
+        archive.close()
+        raise

@@ -28,7 +28,14 @@ from spbe.core.costs import (
     validate_costs,
 )
 from spbe.core.framework import Framework
-from spbe.core.scenario import ILLUSTRATIVE, OWN, InstansiCosts, Scenario, ScenarioError
+from spbe.core.scenario import (
+    ILLUSTRATIVE,
+    MAX_SCENARIOS,
+    OWN,
+    InstansiCosts,
+    Scenario,
+    ScenarioError,
+)
 from spbe.store.db import transaction
 
 GUEST = "tamu"
@@ -153,6 +160,14 @@ def save_scenario(con, scenario: Scenario, *, actor: str | None = None) -> int:
             "SELECT count(*) FROM scenario WHERE instansi_code = ? AND lower(name) = lower(?)",
             [scenario.instansi_code, scenario.name],
         ).fetchone()[0]
+        stored = cur.execute(
+            "SELECT count(*) FROM scenario WHERE instansi_code = ?", [scenario.instansi_code]
+        ).fetchone()[0]
+        if stored >= MAX_SCENARIOS:
+            raise ScenarioError(
+                f"Sudah ada {MAX_SCENARIOS} skenario untuk instansi ini (batasnya). Minta admin "
+                "menghapus skenario lama sebelum menyimpan yang baru."
+            )
         if taken:
             raise ScenarioError(
                 f"Nama skenario '{scenario.name}' sudah dipakai untuk instansi ini; "

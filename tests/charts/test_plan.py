@@ -76,3 +76,19 @@ def test_scenarios_side_by_side_per_domain(fw, everyone_at_2):
     assert fig.data[1].y[4] == pytest.approx(2.36) and fig.data[1].text[4] == "2,36"
     assert [s.name for s in fig.layout.shapes] == ["band:Cukup", "band:Baik", "band:Sangat Baik",
                                                    "band:Memuaskan"]  # fmt: skip
+
+
+def test_user_given_scenario_names_are_escaped_in_legend_and_hover(fw, everyone_at_2):
+    """Markup in a name (from a database written before names were validated) stays text:
+    Plotly would turn <a href> in legend text into a live link in an exported SVG."""
+    base = everyone_at_2
+    comparison = compare_scenarios(
+        [
+            Scenario("kota-ternate", 2024, fw.id, "Tetap", "ilustrasi", base, base),
+            Scenario("kota-ternate", 2024, fw.id, "Naik", "ilustrasi", base, base),
+        ]
+    )
+    comparison.loc[0, "name"] = '<a href="http://contoh">klik</a>'
+    fig = scenario_groups_figure(comparison, fw)
+    assert fig.data[0].name == "&lt;a href=&quot;http://contoh&quot;&gt;klik&lt;/a&gt; (Cukup)"
+    assert all("<a" not in text for text in fig.data[0].hovertext)

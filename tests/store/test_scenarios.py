@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from spbe.core.costs import CostError, default_costs
-from spbe.core.scenario import Scenario, ScenarioError, costs_snapshot
+from spbe.core.scenario import MAX_SCENARIOS, Scenario, ScenarioError, costs_snapshot
 from spbe.store import indicator_levels, migrate, open_store, schema_version, table_counts
 from spbe.store.scenarios import (
     GUEST,
@@ -260,6 +260,8 @@ def test_saving_is_open_to_guests_and_names_are_unique_per_instansi(con):
     [
         ({"name": "   "}, "Nama skenario wajib diisi"),
         ({"name": "x" * 81}, "terlalu panjang"),
+        ({"name": '<a href="http://contoh">klik</a>'}, "hanya boleh berisi huruf"),
+        ({"name": "Rencana {a}"}, "hanya boleh berisi huruf"),
         ({"provenance": "tebakan"}, "Asal profil 'tebakan' tidak dikenal"),
         ({"levels": {1: 2}}, "profil skenario tidak lengkap"),
         ({"levels": dict.fromkeys(range(1, 48), 6)}, "di luar 1–5"),
@@ -272,6 +274,17 @@ def test_a_bad_scenario_is_refused_before_the_store(con, change, message):
     ) | change  # fmt: skip
     with pytest.raises(ScenarioError, match=message):
         Scenario(**fields)
+
+
+def test_at_most_200_scenarios_per_instansi_until_an_admin_deletes_one(con):
+    ids = [save_scenario(con, _scenario(con, f"Skenario {n}")) for n in range(MAX_SCENARIOS)]
+    assert MAX_SCENARIOS == 200
+    with pytest.raises(ScenarioError, match="Sudah ada 200 skenario untuk instansi ini"):
+        save_scenario(con, _scenario(con, "Satu lagi"))
+    assert _count(con, "scenario") == 200
+    delete_scenario(con, ids[0], actor="Rina")
+    save_scenario(con, _scenario(con, "Satu lagi"))
+    assert _count(con, "scenario") == 200
 
 
 def test_deleting_needs_an_actor_and_an_existing_scenario(con):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache, cached_property
 from pathlib import Path
@@ -388,9 +389,24 @@ def list_frameworks(directory: Path = FRAMEWORKS_DIR) -> list[str]:
     return [e["id"] for e in _registry(Path(directory)) if "file" in e]
 
 
-def framework_for_year(year: int, directory: Path = FRAMEWORKS_DIR) -> Framework:
-    """The framework that scores evaluations of ``year``."""
+def latest_assessable_year(today: date | None = None) -> int:
+    """The last year an evaluation can be recorded for: next year (a cycle being prepared).
+
+    Open-ended instruments (``years = [2026, 9999]``) end here, so a typo such as 2204 is refused.
+    """
+    return (today or date.today()).year + 1
+
+
+def framework_for_year(
+    year: int, directory: Path = FRAMEWORKS_DIR, today: date | None = None
+) -> Framework:
+    """The framework that scores evaluations of ``year`` (at most ``latest_assessable_year``)."""
     directory = Path(directory)
+    latest = latest_assessable_year(today)
+    if year > latest:
+        raise FrameworkError(
+            f"Tahun {year} belum dapat dinilai: tahun evaluasi paling lambat {latest}."
+        )
     for entry in _registry(directory):
         if "file" in entry:
             fw = load_framework(entry["id"], directory)

@@ -1,18 +1,22 @@
-"""Reading a levels workbook (sheet "Nilai Indikator"), all-or-nothing: every problem located by sheet, row, column and rule."""
+"""Reading a levels workbook (sheet "Nilai Indikator"), all-or-nothing: every problem located by
+sheet, row, column and rule. The file is read by ``spbe.files.uploads.open_upload`` under its
+limits (rows and columns actually read, cells, XML size), and the problems are collected in a
+``ProblemLog`` (the first ``MAX_KEPT_PROBLEMS`` kept, all counted): bounded time and memory."""
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import io
+import itertools
 import math
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
@@ -36,8 +40,10 @@ from spbe.files.common import (
     REQUIRED_HEADERS,
     UPLOAD_COLUMNS,
     LevelsUpload,
+    ProblemLog,
     WorkbookError,
 )
+from spbe.files.uploads import SheetError, UploadedBook, open_upload
 
 _normalise = spelling_key
 
@@ -114,7 +120,8 @@ def _whole_number(value: object) -> int | None:
     return None
 
 
-def _number_ranges(numbers: Sequence[int]) -> str:
+@functools.lru_cache(maxsize=16)
+def _number_ranges(numbers: tuple[int, ...]) -> str:
     """(1, 2, 3, 5) -> "1–3, 5"."""
     parts, start = [], None
     ordered = sorted(numbers)
@@ -173,7 +180,7 @@ def _read_source(source: str | Path | bytes | BinaryIO, file_name: str | None) -
     return bytes(data), name
 
 
-def _open_workbook(data: bytes, file_name: str, sha256: str):
+def _open_workbook(data: bytes, file_name: str, sha256: str) -> UploadedBook:
     def refuse(rule: str):
         return WorkbookError([Problem(None, None, None, rule)], file_name=file_name, sha256=sha256)
 
@@ -190,18 +197,25 @@ def _open_workbook(data: bytes, file_name: str, sha256: str):
             'simpan ulang dari Excel sebagai "Buku Kerja Excel (.xlsx)"'
         )
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 — any failure here means "not a readable workbook"
+        return open_upload(data)
+    except SheetError as exc:
+        raise WorkbookError([exc.problem], file_name=file_name, sha256=sha256) from None
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise refuse(
             f"berkas .xlsx rusak atau bukan buku kerja Excel ({type(exc).__name__})"
         ) from None
 
 
-def _find_sheet(workbook, wanted: str):
-    for title in workbook.sheetnames:
+def _find_sheet(book: UploadedBook, wanted: str) -> str | None:
+    for title in book.sheetnames:
         if _normalise(title) == _normalise(wanted):
-            return workbook[title]
+            return title
     return None
+
+
+def _line(values: Mapping[int, object]) -> tuple:
+    """{column number: value} -> the row's values from column A to its last value."""
+    return tuple(values.get(k) for k in range(1, max(values, default=0) + 1))
 
 
 def _locate_columns(header: Sequence[object], sheet: str) -> tuple[dict[str, int], list]:
@@ -249,32 +263,34 @@ def read_levels_workbook(
     data, name = _read_source(source, file_name)
     sha256 = hashlib.sha256(data).hexdigest()
     resolver = _InstansiResolver(instansi_lookup)
-    workbook = _open_workbook(data, name, sha256)
+    book = _open_workbook(data, name, sha256)
     try:
-        rows, problems = _read_levels_sheet(workbook, resolver, Path(frameworks_dir))
+        rows, problems = _read_levels_sheet(book, resolver, Path(frameworks_dir))
+    except SheetError as exc:  # a limit passed or a damaged part: that one problem is the answer
+        raise WorkbookError([exc.problem], file_name=name, sha256=sha256) from None
     finally:
-        workbook.close()
+        book.close()
     if problems:
         raise WorkbookError(problems, file_name=name, sha256=sha256)
     return LevelsUpload(rows=rows, sha256=sha256, file_name=name)
 
 
-def _read_levels_sheet(workbook, resolver: _InstansiResolver, directory: Path):
-    sheet = LEVELS_SHEET
-    ws = _find_sheet(workbook, sheet)
-    if ws is None:
-        present = ", ".join(f'"{t}"' for t in workbook.sheetnames) or "tidak ada"
+def _read_levels_sheet(book: UploadedBook, resolver: _InstansiResolver, directory: Path):
+    sheet = _find_sheet(book, LEVELS_SHEET)
+    if sheet is None:
+        present = ", ".join(f'"{t}"' for t in book.sheetnames) or "tidak ada"
         rule = f"sheet tidak ditemukan (sheet yang ada: {present})"
-        return None, [Problem(sheet, None, None, rule)]
-    sheet = ws.title
-    ws.reset_dimensions()  # a wrong <dimension> would otherwise cut rows off silently
-    lines = ws.iter_rows(values_only=True)
-    header = next(lines, ())
+        return None, [Problem(LEVELS_SHEET, None, None, rule)]
+    lines: Iterator[tuple[int, dict]] = book.rows(sheet)  # row elements, not the <dimension> tag
+    first = next(lines, None)
+    if first is not None and first[0] != 1:  # no row 1: an empty header, data below it
+        lines, first = itertools.chain([first], lines), (1, {})
+    header = _line(first[1]) if first is not None else ()
     columns, problems = _locate_columns(header, sheet)
     header_blank = all(_is_blank(v) for v in header)
     if header_blank and not columns:
         # an empty header: report "empty" when nothing follows, missing columns otherwise
-        if not any(_not_blank(v) for line in lines for v in line):
+        if not any(_not_blank(v) for _, values in lines for v in values.values()):
             return None, [Problem(sheet, None, None, "sheet kosong (tidak ada judul)")]
         lines = iter([])
     if problems:
@@ -284,13 +300,13 @@ def _read_levels_sheet(workbook, resolver: _InstansiResolver, directory: Path):
     default_levels = _default_level_range(directory)
     level_text = f"bilangan bulat {default_levels[0]}–{default_levels[1]}"
     provenance_text = ", ".join(PROVENANCES)
-    positions = [columns.get(label) for label in LEVELS_HEADER]
+    numbers = [columns[label] + 1 if label in columns else None for label in LEVELS_HEADER]
     out: dict[str, list] = {c: [] for c in UPLOAD_COLUMNS}
     first_row_of: dict[tuple, int] = {}
+    problems = ProblemLog()
 
-    for row_number, line in enumerate(lines, start=2):
-        width = len(line)
-        cells = [line[p] if p is not None and p < width else None for p in positions]
+    for row_number, values in lines:
+        cells = [values.get(n) for n in numbers]
         if all(_is_blank(v) for v in cells):
             continue
         raw_instansi, raw_year, raw_indicator, raw_level, raw_source, raw_note = cells

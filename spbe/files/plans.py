@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
+import zipfile
 from datetime import datetime
 
-import openpyxl
 import pandas as pd
 
 from spbe.core.costs import INDICATOR_COLUMN, CostError, cost_columns, validate_costs
@@ -13,7 +12,7 @@ from spbe.core.formatting import format_number, format_rupiah
 from spbe.core.framework import Framework
 from spbe.core.planner import Plan
 from spbe.files.common import RUPIAH_FORMAT
-from spbe.files.uploads import UploadError, check_xlsx
+from spbe.files.uploads import SheetError, UploadError, check_xlsx, open_upload
 from spbe.files.writers import write_table_workbook
 from spbe.planning.plan import PlanSettings, plan_by_opd, plan_steps_table
 from spbe.planning.session import StartProfile
@@ -96,26 +95,33 @@ def costs_workbook(frame: pd.DataFrame, fw: Framework) -> bytes:
 
 def read_costs_workbook(data: bytes, file_name: str, fw: Framework) -> pd.DataFrame:
     """The validated cost table of an uploaded .xlsx (sheet "Biaya"). Raises UploadError or
-    CostError (both ValueError, Indonesian, naming the sheet, row or column)."""
+    CostError (both ValueError, Indonesian, naming the sheet, row or column). The sheet is read
+    under the limits of ``spbe.files.uploads.open_upload`` (rows, columns, cells, XML size)."""
     check_xlsx(data, file_name)
+    rows: list[tuple] = []
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any openpyxl failure is a bad file for the user
+        with open_upload(data) as book:
+            names = {name.strip().casefold(): name for name in book.sheetnames}
+            if COST_SHEET.casefold() not in names:
+                found = ", ".join(book.sheetnames)
+                raise CostError(
+                    f"{file_name}: lembar '{COST_SHEET}' tidak ada (yang ada: {found})."
+                )
+            for number, values in book.rows(names[COST_SHEET.casefold()]):
+                rows.extend([()] * (number - 1 - len(rows)))  # rows missing from the XML are empty
+                rows.append(tuple(values.get(k) for k in range(1, max(values, default=0) + 1)))
+    except SheetError as exc:
+        raise UploadError(f"{file_name}: {exc.problem}.") from None
+    except (zipfile.BadZipFile, OSError) as exc:
         raise UploadError(
-            f"{file_name}: berkas tidak dapat dibaca sebagai .xlsx ({exc})."
+            f"{file_name}: berkas tidak dapat dibaca sebagai .xlsx ({type(exc).__name__})."
         ) from None
-    try:
-        names = {name.strip().casefold(): name for name in book.sheetnames}
-        if COST_SHEET.casefold() not in names:
-            found = ", ".join(book.sheetnames)
-            raise CostError(f"{file_name}: lembar '{COST_SHEET}' tidak ada (yang ada: {found}).")
-        rows = list(book[names[COST_SHEET.casefold()]].iter_rows(values_only=True))
-    finally:
-        book.close()
     while rows and not any(v is not None and str(v).strip() for v in rows[-1]):
         rows.pop()  # trailing empty rows (Excel often keeps formatted, empty rows)
     if not rows:
         raise CostError(f"lembar '{COST_SHEET}' kosong.")
+    width = max(len(r) for r in rows)
+    rows = [r + (None,) * (width - len(r)) for r in rows]
     header = [str(h).strip() if h is not None else f"kolom {k + 1}" for k, h in enumerate(rows[0])]
     frame = pd.DataFrame([list(r) for r in rows[1:]], columns=header, dtype=object)
     try:

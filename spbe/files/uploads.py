@@ -1,16 +1,17 @@
 """Uploaded workbooks: the checks before anything parses them, and a reader of bounded cost.
 
 ``check_xlsx``: a size limit, a zip container with the parts of a workbook, no macros, only the
-compression methods Excel writes, no DTD, and a pass over every member that counts the bytes it
-really decompresses, in chunks, and stops at the limit (the sizes a zip header declares are only
-trusted to refuse, never to accept: a hostile file can falsify them). A ``<dimension>`` tag
-declaring a huge sheet is refused at once, but a missing or false one proves nothing.
+compression methods Excel writes, no DTD, and a pass over every member that decompresses it in
+chunks, counting the bytes it really gets and stopping at the limit: the sizes a zip header
+declares are trusted only to refuse, never to accept (a hostile file can falsify them), and so is
+a ``<dimension>`` tag.
 
-``open_upload``: the workbook's sheets, read by streaming each part through expat (no tree is
-built): the workbook, its relationships, the date formats of the styles, the shared strings and,
-on demand, one sheet's rows. Every limit below is counted on what is actually read; passing one
-raises ``SheetError`` at once, located (sheet, row) when it can be, so any file under the upload
-limit is accepted or refused in bounded time and memory.
+``open_upload``: the workbook's sheets read by streaming each part through expat, no tree built:
+the workbook part, its relationships, the date formats of the styles, the shared strings and, on
+demand, one sheet's rows. Every limit (``spbe.files.common``: MAX_ROWS, MAX_COLUMNS, MAX_CELLS,
+MAX_SHEET_XML_BYTES, …) is counted on what is actually read, and passing one raises
+``SheetError`` at once, located (sheet, row) when it can be: any file under the upload limit is
+accepted or refused in bounded time and memory.
 """
 
 from __future__ import annotations
@@ -19,12 +20,11 @@ import io
 import posixpath
 import re
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from xml.parsers import expat
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import (
     CALENDAR_MAC_1904,
     CALENDAR_WINDOWS_1900,
@@ -32,42 +32,46 @@ from openpyxl.utils.datetime import (
     from_ISO8601,
 )
 
-from spbe.core.errors import Problem, SpbeError
+from spbe.core.errors import Problem
 from spbe.core.formatting import format_count
+from spbe.files.common import (
+    _DAMAGED,
+    _OLE_SIGNATURE,
+    _ZIP_ERRORS,
+    MAX_CELL_CHARS,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_PART_XML_BYTES,
+    MAX_RATIO,
+    MAX_ROWS,
+    MAX_SHEET_XML_BYTES,
+    MAX_UNCOMPRESSED_BYTES,
+    MAX_UPLOAD_BYTES,
+    MAX_XML_ELEMENTS,
+    MB,
+    ElementsPart,
+    SharedStringsPart,
+    SheetError,
+    UploadError,
+    XmlPart,
+    _mb,
+)
 
-MB = 1024 * 1024
-MAX_UPLOAD_BYTES = 10 * MB
-MAX_UNCOMPRESSED_BYTES = 200 * MB  # all members together, counted while decompressing
-MAX_RATIO = 200  # decompressed bytes per byte of the file
-MAX_ROWS = 100_000  # rows of a sheet, blank ones included (Excel row numbers)
-MAX_COLUMNS = 50  # columns of a row (A–AX)
-MAX_CELLS = 1_000_000  # <c> elements of a sheet
-MAX_SHEET_XML_BYTES = 64 * MB  # one worksheet or the shared strings, decompressed
-MAX_PART_XML_BYTES = 8 * MB  # workbook.xml, relationships, styles.xml
-MAX_XML_ELEMENTS = 3_000_000  # elements of one part
-MAX_SHARED_STRINGS = 500_000
-MAX_CELL_CHARS = 32_767  # Excel's own limit for the text of a cell
-MAX_XML_STALL_BYTES = MB  # bytes expat may hold without finishing a tag (one huge attribute)
-_CHUNK = 64 * 1024
+__all__ = [
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "MAX_UPLOAD_BYTES",
+    "SheetError",
+    "UploadCheck",
+    "UploadError",
+    "UploadedBook",
+    "check_xlsx",
+    "open_upload",
+]
+
 _SCAN_CHUNK = MB
-_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and encrypted workbooks
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:?([A-Z]+)?(\d+)?"')
 _EXCEL_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
-_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
-_DAMAGED = "berkas .xlsx rusak dan tidak dapat dibaca ({}); simpan ulang dari Excel"
-
-
-class UploadError(SpbeError):
-    """The file is not an acceptable workbook (Indonesian message)."""
-
-
-class SheetError(UploadError):
-    """``open_upload`` refused the file: a limit passed, or a damaged part. ``problem`` says where
-    (sheet and row when known) and which rule."""
-
-    def __init__(self, problem: Problem):
-        super().__init__(problem)
-        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -75,17 +79,6 @@ class UploadCheck:
     size: int
     uncompressed: int  # bytes actually decompressed
     sheets: int
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + (ord(ch) - 64)
-    return number
-
-
-def _mb(size: int) -> str:
-    return f"{size / MB:.0f} MB"
 
 
 def check_xlsx(
@@ -177,10 +170,11 @@ def _scan_members(archive, infos, size: int, file_name: str) -> tuple[int, int]:
                             "ditulis Excel; berkas ditolak demi keamanan."
                         )
                     tail = chunk[-16:]
-        except _ZIP_ERRORS as exc:
+        except _ZIP_ERRORS as exc:  # a damaged stream, a bad CRC, a falsified size
+            cause = f"{type(exc).__module__.split('.')[0]}.{type(exc).__name__}"
             raise UploadError(
-                f"{file_name}: berkas .xlsx rusak atau terpotong (bagian {name} tidak dapat "
-                f"dibaca: {type(exc).__name__})."
+                f"{file_name}: berkas .xlsx rusak dan tidak dapat dibaca (bagian {name}: "
+                f"{cause}); simpan ulang dari Excel."
             ) from None
     return total, sheets
 
@@ -190,7 +184,7 @@ def _check_dimension(head: bytes, member: str, file_name: str) -> None:
     match = _DIMENSION.search(head)
     if match and match.group(2):
         rows = int(match.group(2))
-        cols = _column_number(match.group(1).decode())
+        cols = column_index_from_string((match.group(1) or b"A").decode())
         if rows > MAX_ROWS or cols > MAX_COLUMNS:
             raise UploadError(
                 f"{file_name}: lembar {member.rsplit('/', 1)[-1]} terlalu besar "
@@ -210,134 +204,7 @@ _COLUMNS = {get_column_letter(n): n for n in range(1, MAX_COLUMNS + 1)}  # "A" -
 _LETTERS = re.compile(r"[A-Z]{1,3}")
 
 
-class _Part:
-    """One zip member streamed through expat (no tree is built) under the limits above."""
-
-    max_bytes = MAX_PART_XML_BYTES
-
-    def __init__(self, archive: zipfile.ZipFile, member: str, sheet: str | None = None):
-        self.archive, self.member, self.sheet = archive, member, sheet
-        self.elements = 0
-        self.row: int | None = None  # the Excel row being read, to locate a refusal
-
-    def refuse(self, rule: str, row: int | None = None) -> SheetError:
-        return SheetError(Problem(self.sheet, self.row if row is None else row, None, rule))
-
-    def count(self) -> None:
-        self.elements += 1
-        if self.elements > MAX_XML_ELEMENTS:
-            limit = format_count(MAX_XML_ELEMENTS)
-            raise self.refuse(f"bagian {self.member} berisi lebih dari {limit} elemen XML")
-
-    def start(self, name: str, attrs: dict) -> None:
-        self.count()
-
-    def end(self, name: str) -> None:
-        pass
-
-    def text(self, data: str) -> None:
-        pass
-
-    def _dtd(self, *_args) -> None:
-        self.row = None
-        raise self.refuse(f"bagian {self.member} memuat deklarasi DTD, yang tidak ditulis Excel")
-
-    def stream(self) -> Iterator[None]:
-        """Parse chunk by chunk, yielding after each chunk; damage becomes a located refusal."""
-        parser = expat.ParserCreate(namespace_separator="}")
-        parser.buffer_text = True
-        parser.StartElementHandler, parser.EndElementHandler = self.start, self.end
-        parser.CharacterDataHandler = self.text
-        parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = self._dtd
-        fed = 0
-        try:
-            with self.archive.open(self.member) as source:
-                while chunk := source.read(_CHUNK):
-                    fed += len(chunk)
-                    if fed > self.max_bytes:
-                        limit = _mb(self.max_bytes)
-                        raise self.refuse(
-                            f"bagian {self.member} lebih dari {limit} setelah diekstrak"
-                        )
-                    parser.Parse(chunk, False)
-                    if fed - max(parser.CurrentByteIndex, 0) > MAX_XML_STALL_BYTES:
-                        raise self.refuse(
-                            f"bagian {self.member} memuat satu tag XML lebih dari 1 MB"
-                        )
-                    yield
-                parser.Parse(b"", True)
-        except expat.ExpatError:
-            raise self.refuse(_DAMAGED.format("xml.ParseError"), row=0) from None
-        except _ZIP_ERRORS as exc:
-            cause = f"{type(exc).__module__.split('.')[0]}.{type(exc).__name__}"
-            raise self.refuse(_DAMAGED.format(cause), row=0) from None
-        yield
-
-    def read(self):
-        for _ in self.stream():
-            pass
-        return self
-
-
-class _Elements(_Part):
-    """(local name, attributes) of the elements named in ``wanted``, in document order."""
-
-    def __init__(self, archive, member: str, wanted: set[str]):
-        super().__init__(archive, member)
-        self.wanted, self.found = wanted, []
-
-    def start(self, name, attrs):
-        self.count()
-        local = name.rpartition("}")[2]
-        if local in self.wanted:
-            self.found.append((local, attrs))
-
-
-class _SharedStrings(_Part):
-    """The shared string table: the text of each <si>, runs joined, phonetic runs left out."""
-
-    max_bytes = MAX_SHEET_XML_BYTES
-
-    def __init__(self, archive, member):
-        super().__init__(archive, member)
-        self.strings: list[str] = []
-        self.parts: list[str] | None = None
-        self.size = self.phonetic = 0
-        self.collecting = False
-
-    def start(self, name, attrs):
-        self.count()
-        local = name.rpartition("}")[2]
-        if local == "si":
-            self.parts, self.size = [], 0
-        elif local == "t":
-            self.collecting = self.parts is not None and not self.phonetic
-        elif local == "rPh":
-            self.phonetic += 1
-
-    def end(self, name):
-        local = name.rpartition("}")[2]
-        if local == "t":
-            self.collecting = False
-        elif local == "rPh":
-            self.phonetic -= 1
-        elif local == "si" and self.parts is not None:
-            self.strings.append("".join(self.parts).replace("x005F_", ""))
-            self.parts = None
-            if len(self.strings) > MAX_SHARED_STRINGS:
-                limit = format_count(MAX_SHARED_STRINGS)
-                raise self.refuse(f"tabel teks bersama berisi lebih dari {limit} teks")
-
-    def text(self, data):
-        if self.collecting:
-            self.parts.append(data)
-            self.size += len(data)
-            if self.size > MAX_CELL_CHARS:
-                number = format_count(len(self.strings) + 1)
-                raise self.refuse(f"teks bersama ke-{number} lebih dari {_CHARS} karakter")
-
-
-class _SheetRows(_Part):
+class _SheetRows(XmlPart):
     """One worksheet's rows as (Excel row number, {column number: value}), empty cells left out,
     values as openpyxl gives them with ``data_only=True``: numbers (dates by the cell's style),
     booleans, shared and inline strings, error codes as text, formulas as their cached value."""
@@ -378,9 +245,9 @@ class _SheetRows(_Part):
 
     def _row(self, ref: str | None) -> None:
         try:
-            number = self.row + 1 if ref is None else int(float(ref) if "." in ref else ref)
-        except ValueError:
-            number = 0
+            number = self.row + 1 if ref is None else int(ref)
+        except ValueError:  # openpyxl also accepts "3.0"
+            number = _whole(ref)
         if number <= self.row:
             raise self.refuse(
                 f"nomor baris {ref!r} tidak sah atau tidak berurutan dalam XML lembar (berkas "
@@ -409,9 +276,10 @@ class _SheetRows(_Part):
             if column > MAX_COLUMNS and not _LETTERS.fullmatch(letters):
                 raise self.refuse(f"alamat sel {ref[:20]!r} tidak sah (berkas rusak)")
         if column > MAX_COLUMNS or self.in_row > MAX_COLUMNS:
+            cell = f"sel {ref[:20]}" if ref else f"sel ke-{self.in_row}"
             raise self.refuse(
-                f"sel {ref or ''} melewati batas {MAX_COLUMNS} kolom (A–AX); hapus isi dan format "
-                "di kolom sebelah kanan".replace("sel  ", "sel ")
+                f"{cell} melewati batas {MAX_COLUMNS} kolom (A–AX); hapus isi dan format di "
+                "kolom sebelah kanan"
             )
         if self.cells > MAX_CELLS:
             raise self.refuse(f"lembar melebihi batas {format_count(MAX_CELLS)} sel")
@@ -427,7 +295,7 @@ class _SheetRows(_Part):
                 value = self._convert()
                 if value is not None:
                     self.values[self.column] = value
-                self.ref = None
+                self.ref = self.inline = None
         elif tag == "v":
             if self.buffer is not None and self.inline is None:
                 self.value = "".join(self.buffer)
@@ -446,7 +314,9 @@ class _SheetRows(_Part):
             self.buffer.append(data)
             self.size += len(data)
             if self.size > MAX_CELL_CHARS:
-                raise self.refuse(f"sel {self.ref} berisi lebih dari {_CHARS} karakter")
+                raise self.refuse(
+                    f"sel {self.ref} berisi lebih dari {format_count(MAX_CELL_CHARS)} karakter"
+                )
 
     def _convert(self) -> object:
         kind, text = self.kind, self.value
@@ -484,6 +354,15 @@ class _SheetRows(_Part):
                 yield from done
 
 
+def _whole(text: str) -> int:
+    """A row number written as a float ("3.0"), else 0 (refused as damaged)."""
+    try:
+        number = float(text)
+    except ValueError:
+        return 0
+    return int(number) if number.is_integer() else 0
+
+
 class UploadedBook:
     """A workbook opened by ``open_upload``: ``sheetnames`` (worksheets, in workbook order) and
     ``rows(title)``. Reads the workbook part, its relationships and the styles' date formats."""
@@ -494,10 +373,13 @@ class UploadedBook:
         start = self._relationships("_rels/.rels", "", names)
         found = [m for kind, m in start.values() if kind.endswith("/officeDocument")]
         workbook = found[0] if found else "xl/workbook.xml"
+        if workbook not in names:
+            rule = f"berkas .xlsx rusak atau bukan buku kerja Excel (bagian {workbook} tidak ada)"
+            raise SheetError(Problem(None, None, None, rule))
         folder, base = posixpath.split(workbook)
         rels = self._relationships(f"{folder}/_rels/{base}.rels".lstrip("/"), workbook, names)
         self._sheets, self.epoch = {}, CALENDAR_WINDOWS_1900
-        for tag, attrs in _Elements(archive, workbook, {"sheet", "workbookPr"}).read().found:
+        for tag, attrs in ElementsPart(archive, workbook, {"sheet", "workbookPr"}).read().found:
             rel = next((v for k, v in attrs.items() if k.endswith("}id")), None)
             kind, member = rels.get(rel, ("", ""))
             if tag == "sheet" and kind.endswith("/worksheet") and member in names:
@@ -513,7 +395,7 @@ class UploadedBook:
         if member not in names:
             return {}
         targets = {}
-        for _tag, attrs in _Elements(self.archive, member, {"Relationship"}).read().found:
+        for _tag, attrs in ElementsPart(self.archive, member, {"Relationship"}).read().found:
             target = attrs.get("Target", "")
             if attrs.get("TargetMode") != "External":
                 folder = posixpath.dirname(owner)
@@ -528,8 +410,8 @@ class UploadedBook:
         wanted = {"numFmt", "cellXfs", "cellStyleXfs", "xf"}
         custom, formats, container = {}, [], None
         try:
-            for tag, attrs in _Elements(self.archive, member, wanted).read().found:
-                if tag == "numFmt":
+            for tag, attrs in ElementsPart(self.archive, member, wanted).read().found:
+                if tag == "numFmt" and container is None:  # <numFmts>, not a dxf's
                     custom[int(attrs.get("numFmtId", 0))] = attrs.get("formatCode", "")
                 elif tag == "xf" and container == "cellXfs":
                     formats.append(int(attrs.get("numFmtId", 0)))
@@ -553,7 +435,7 @@ class UploadedBook:
     def shared_strings(self) -> list[str]:
         if self._strings is None:
             member = self._strings_member
-            self._strings = _SharedStrings(self.archive, member).read().strings if member else []
+            self._strings = SharedStringsPart(self.archive, member).read().strings if member else []
         return self._strings
 
     def rows(self, title: str) -> Iterator[tuple[int, dict[int, object]]]:

@@ -62,6 +62,7 @@ class Kpi:
     kind_rank: int | None
     kind_count: int | None
     rounding_note: str | None
+    note: str | None = None  # the stored caveat of a provisional figure (e.g. its range)
 
     @property
     def index_text(self) -> str:
@@ -206,6 +207,7 @@ def summary_kpi(official: pd.DataFrame, instansi_code: str, year: int) -> Kpi:
         kind_rank=kind_rank,
         kind_count=kind_count if kind_rank is not None else None,
         rounding_note=rounding_note(row, fw) if published else None,
+        note=str(row["note"]) if is_present(row.get("note")) else None,
     )
 
 

@@ -71,13 +71,15 @@ def indicator_levels(
 
 
 def level_profiles(con, instansi_code: str | None = None) -> pd.DataFrame:
-    """Which (instansi, year, framework, provenance) profiles exist and how many indicators each has."""
-    where, params = ("WHERE instansi_code = ?", [instansi_code]) if instansi_code else ("", [])
+    """Which (instansi, year, framework, provenance) profiles exist, how many indicators each has
+    and when its rows were last imported (``last_import``; NaT for seeded reconstructions)."""
+    where, params = ("WHERE l.instansi_code = ?", [instansi_code]) if instansi_code else ("", [])
     return _df(
         con,
-        f"""SELECT instansi_code, year, framework, provenance, count(*) AS n_indicators
-            FROM indicator_level {where}
-            GROUP BY ALL ORDER BY instansi_code, year, provenance""",
+        f"""SELECT l.instansi_code, l.year, l.framework, l.provenance,
+                   count(*) AS n_indicators, max(g.logged_at) AS last_import
+            FROM indicator_level l LEFT JOIN import_log g ON g.id = l.import_id {where}
+            GROUP BY ALL ORDER BY l.instansi_code, l.year, l.provenance""",
         params,
     )
 

@@ -19,6 +19,7 @@ from spbe.core.formatting import format_index
 from spbe.core.framework import load_framework
 from spbe.core.provenance import Provenance
 from spbe.core.scenario import InstansiCosts, Scenario
+from spbe.results.cycle import available_years
 from spbe.store import scenarios as store_scenarios
 
 DEFAULT_INSTANSI = "kota-ternate"
@@ -212,6 +213,16 @@ def levels(instansi_code: str | None = None) -> pd.DataFrame:
     return _levels(db_path(), data_version(), instansi_code)
 
 
+@st.cache_data(show_spinner=False)
+def _profiles(path: str, version: str, instansi_code: str | None) -> pd.DataFrame:
+    return _read(store.level_profiles, instansi_code)
+
+
+def profiles(instansi_code: str | None = None) -> pd.DataFrame:
+    """Stored level profiles (instansi, year, framework, provenance, count, last import)."""
+    return _profiles(db_path(), data_version(), instansi_code)
+
+
 def opd_and_owners(instansi_code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _opd(db_path(), data_version(), instansi_code)
 
@@ -261,20 +272,26 @@ def sidebar_filters() -> Filters:
             key=KEY_COMPARISON,
         )
         results = official()
-        mine = results[results["instansi_code"] == chosen]
-        if mine.empty:
-            mine = results
-        years = [int(y) for y in sorted(mine["year"].unique(), reverse=True)]
-        final_years = sorted(mine.loc[mine["status"] == "final", "year"].unique(), reverse=True)
-        default = years.index(int(final_years[0])) if len(final_years) else 0
+        options = {o.year: o for o in available_years(results, profiles(chosen), chosen)}
+        if not options:
+            options = {o.year: o for o in available_years(results, profiles(), "nasional")}
+        years = list(options)
+        mine = results[(results["instansi_code"] == chosen) & (results["status"] == "final")]
+        final_years = [y for y in years if y in set(mine["year"])]
+        default = years.index(final_years[0]) if final_years else 0
+        if st.session_state.get(KEY_YEAR) not in years:
+            st.session_state.pop(KEY_YEAR, None)
         year = st.selectbox(
             "Tahun",
             years,
             index=default,
             key=KEY_YEAR,
-            help="Bawaan: tahun terakhir dengan hasil resmi. Tahun bertanda penilaian mandiri "
-            "bersifat sementara.",
+            format_func=lambda y: options[y].label,
+            help="Setiap tahun dengan data untuk instansi ini (hasil resmi, penilaian mandiri, "
+            "tingkat indikator), terbaru di atas, dengan instrumen yang menilainya. Bawaan: tahun "
+            "terakhir dengan hasil resmi; penilaian mandiri bersifat sementara.",
         )
+        st.caption(f"{year}: " + ", ".join(options[year].what) + f" · {options[year].instrument}")
         reason = read_only_reason()
         if reason:
             st.warning(

@@ -1,4 +1,5 @@
 import shutil
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -7,6 +8,7 @@ from spbe.core.framework import (
     FRAMEWORKS_DIR,
     FrameworkError,
     framework_for_year,
+    latest_assessable_year,
     list_frameworks,
     load_framework,
 )
@@ -68,8 +70,19 @@ def test_list_and_year_mapping():
     assert list_frameworks() == ["spbe-2020", "pemdi-2026"]
     for year in (2021, 2023, 2024, 2025):
         assert framework_for_year(year).id == "spbe-2020"
-    for year in (2026, 2027, 2035):
-        assert framework_for_year(year).id == "pemdi-2026"
+    for year in (2026, 2027):
+        assert framework_for_year(year, today=date(2026, 12, 3)).id == "pemdi-2026"
+    assert framework_for_year(2035, today=date(2034, 1, 1)).id == "pemdi-2026"
+
+
+@pytest.mark.parametrize("year", [2028, 2062, 2204, 9999])
+def test_the_open_ended_instrument_ends_next_year(year):
+    """PermenPANRB 8/2026 has no end year: typos like 2204 must not become evaluations."""
+    with pytest.raises(
+        FrameworkError, match=f"Tahun {year} belum dapat dinilai.*paling lambat 2027"
+    ):
+        framework_for_year(year, today=date(2026, 12, 3))
+    assert latest_assessable_year(date(2026, 12, 3)) == 2027
 
 
 @pytest.mark.parametrize("year", [2018, 2019])

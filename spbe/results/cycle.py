@@ -1,0 +1,257 @@
+"""The evaluation cycle as it is lived: which years an instansi has anything for, its
+self-assessment (penilaian mandiri) recomputed from stored levels beside the official result, and
+the gap between the two — where the assessors disagreed, in index points, and who owns it.
+
+Pure functions over the store's frames (official results, indicator levels, level profiles, OPD
+ownership); inputs are never modified.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+
+from spbe.core.errors import SpbeError
+from spbe.core.formatting import format_index
+from spbe.core.framework import Framework, FrameworkError, framework_for_year, load_framework
+from spbe.core.provenance import FINAL, PROVISIONAL, Provenance
+from spbe.core.scoring import score_profile
+from spbe.results.published import is_present
+
+SELF_LABEL = "Mandiri — sementara"
+
+
+@dataclass(frozen=True)
+class YearOption:
+    """A year that has data for the instansi, and the instrument that scores it."""
+
+    year: int
+    framework_id: str | None
+    instrument: str  # "PermenPANRB 59/2020" or "PermenPANRB 8/2026 (sumber sekunder)"
+    what: tuple[str, ...]  # "hasil resmi", "penilaian mandiri", "tingkat indikator"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year} · {self.instrument}"
+
+
+def _instrument(framework_id: str | None, year: int) -> tuple[str | None, str]:
+    try:
+        fw = load_framework(framework_id) if framework_id else framework_for_year(year)
+    except FrameworkError:
+        return framework_id, "instrumen lama (tidak dimuat)"
+    text = fw.short_regulation + (" (sumber sekunder)" if fw.secondary_source else "")
+    return fw.id, text
+
+
+def available_years(
+    official: pd.DataFrame, profiles: pd.DataFrame, instansi_code: str
+) -> list[YearOption]:
+    """Every year with an official result, a self-assessment or stored levels, newest first."""
+    found: dict[int, dict] = {}
+    mine = official[official["instansi_code"] == instansi_code]
+    for row in mine.itertuples(index=False):
+        entry = found.setdefault(int(row.year), {"framework": row.framework, "what": []})
+        entry["what"].append("hasil resmi" if row.status == FINAL else "penilaian mandiri")
+    levels = profiles[profiles["instansi_code"] == instansi_code]
+    for row in levels.itertuples(index=False):
+        entry = found.setdefault(int(row.year), {"framework": row.framework, "what": []})
+        entry["framework"] = entry["framework"] or row.framework
+        what = "penilaian mandiri" if row.provenance == Provenance.MANDIRI else "tingkat indikator"
+        if what not in entry["what"]:
+            entry["what"].append(what)
+    options = []
+    for year in sorted(found, reverse=True):
+        framework_id, instrument = _instrument(found[year]["framework"], year)
+        options.append(YearOption(year, framework_id, instrument, tuple(found[year]["what"])))
+    return options
+
+
+@dataclass(frozen=True)
+class SelfAssessment:
+    """An index recomputed from stored ``mandiri`` levels: provisional, never official."""
+
+    instansi_code: str
+    year: int
+    framework: Framework
+    levels: dict[int, int]
+    index: float  # unrounded
+    predicate: str
+    domains: dict[int, float]
+    aspects: dict[int, float]
+    last_import: datetime | None
+
+    @property
+    def label(self) -> str:
+        return SELF_LABEL
+
+    @property
+    def index_text(self) -> str:
+        return format_index(self.index)
+
+
+def self_assessment(
+    levels: pd.DataFrame, profiles: pd.DataFrame, instansi_code: str, year: int
+) -> SelfAssessment | None:
+    """The recomputed self-assessment of that year, or None when no complete profile is stored."""
+    rows = levels[
+        (levels["instansi_code"] == instansi_code)
+        & (levels["year"] == year)
+        & (levels["provenance"] == Provenance.MANDIRI)
+    ]
+    if rows.empty:
+        return None
+    fw = load_framework(str(rows["framework"].iloc[-1]))
+    rows = rows[rows["framework"] == fw.id]
+    profile = {int(i): int(v) for i, v in zip(rows["indicator"], rows["level"])}
+    if set(profile) != set(fw.indicator_numbers):
+        return None
+    scored = score_profile(profile, fw)
+    mine = profiles[
+        (profiles["instansi_code"] == instansi_code)
+        & (profiles["year"] == year)
+        & (profiles["provenance"] == Provenance.MANDIRI)
+    ]
+    last = mine["last_import"].max() if "last_import" in mine and len(mine) else None
+    return SelfAssessment(
+        instansi_code=instansi_code,
+        year=int(year),
+        framework=fw,
+        levels=profile,
+        index=float(scored["index"]),
+        predicate=str(scored["predicate"]),
+        domains={d.number: float(scored[f"domain_{d.number}"]) for d in fw.domains},
+        aspects={a.number: float(scored[f"aspect_{a.number}"]) for a in fw.aspects},
+        last_import=None if last is None or pd.isna(last) else pd.Timestamp(last).to_pydatetime(),
+    )
+
+
+def incomplete_self_assessment(
+    profiles: pd.DataFrame, instansi_code: str, year: int
+) -> tuple[int, int] | None:
+    """(indicators stored, indicators expected) when a mandiri profile is stored but incomplete."""
+    mine = profiles[
+        (profiles["instansi_code"] == instansi_code)
+        & (profiles["year"] == year)
+        & (profiles["provenance"] == Provenance.MANDIRI)
+    ]
+    if mine.empty:
+        return None
+    fw = load_framework(str(mine["framework"].iloc[-1]))
+    stored = int(mine["n_indicators"].sum())
+    return (stored, len(fw.indicators)) if stored < len(fw.indicators) else None
+
+
+def news_figure(official: pd.DataFrame, instansi_code: str, year: int) -> pd.Series | None:
+    """A provisional figure from outside the store's levels (e.g. a news item), if any."""
+    rows = official[
+        (official["instansi_code"] == instansi_code)
+        & (official["year"] == year)
+        & (official["status"] == PROVISIONAL)
+    ]
+    return rows.iloc[0] if len(rows) else None
+
+
+def self_assessment_note(assessed: SelfAssessment, news: pd.Series | None) -> str:
+    """Where the self-assessment figure comes from, and why a news figure is not used."""
+    when = f" (impor terakhir {assessed.last_import:%d-%m-%Y})" if assessed.last_import else ""
+    text = (
+        f"Dihitung dari {len(assessed.levels)} tingkat indikator penilaian mandiri yang "
+        f"tersimpan{when}; belum diverifikasi asesor KemenPANRB."
+    )
+    if news is not None:
+        text += (
+            f" Angka {format_index(news['index_value'])} dari sumber lain "
+            f"({news['source']}) tidak dipakai: tingkat indikator yang tersimpan lebih rinci."
+        )
+    return text
+
+
+# -- self-assessment against verification ------------------------------------------------------
+
+
+GAP_COLUMNS = ("level", "number", "name", "self", "official", "difference", "index_points", "opd")
+
+
+def gap_table(
+    assessed: SelfAssessment,
+    official_row: pd.Series | None,
+    official_levels: dict[int, int] | None,
+    leads: dict[int, str] | None = None,
+) -> pd.DataFrame:
+    """Self-assessment minus verified result per domain (and aspect and indicator where the
+    official levels are known): ``difference`` on the item's own scale, ``index_points`` = its
+    effect on the index (difference × weight / 100; negative where the assessors gave less),
+    ``opd`` the lead OPD(s) of the indicators concerned."""
+    fw = assessed.framework
+    leads = leads or {}
+    rows = []
+    official_scored = score_profile(official_levels, fw) if official_levels else None
+    for dom in fw.domains:
+        if official_scored is not None:
+            verified = float(official_scored[f"domain_{dom.number}"])
+        elif official_row is not None and is_present(official_row.get(f"domain_{dom.number}")):
+            verified = float(official_row[f"domain_{dom.number}"])
+        else:
+            continue
+        diff = verified - assessed.domains[dom.number]
+        owners = sorted(
+            {
+                leads.get(i, "")
+                for i in fw.indicator_numbers
+                if fw.domain_of_indicator(i) == dom.number
+            }
+            - {""}
+        )
+        rows.append(
+            (
+                "domain",
+                dom.number,
+                dom.name,
+                assessed.domains[dom.number],
+                verified,
+                diff,
+                diff * float(dom.weight) / 100,
+                ", ".join(owners),
+            )
+        )
+    if official_scored is not None:
+        for asp in fw.aspects:
+            verified = float(official_scored[f"aspect_{asp.number}"])
+            diff = verified - assessed.aspects[asp.number]
+            rows.append(
+                (
+                    "aspek",
+                    asp.number,
+                    asp.name,
+                    assessed.aspects[asp.number],
+                    verified,
+                    diff,
+                    diff * float(asp.weight) / 100,
+                    "",
+                )
+            )
+        for number in fw.indicator_numbers:
+            ind = fw.indicator(number)
+            mine, theirs = assessed.levels[number], official_levels[number]
+            diff = theirs - mine
+            rows.append(
+                (
+                    "indikator",
+                    number,
+                    ind.name,
+                    float(mine),
+                    float(theirs),
+                    float(diff),
+                    diff * float(ind.weight) / 100,
+                    leads.get(number, ""),
+                )
+            )
+    if not rows:
+        raise SpbeError(
+            f"Belum ada hasil resmi (nilai domain atau tingkat indikator) untuk {assessed.year} "
+            "yang dapat dibandingkan dengan penilaian mandiri."
+        )
+    return pd.DataFrame(rows, columns=list(GAP_COLUMNS))

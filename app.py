@@ -15,6 +15,9 @@ PAGES = {
         st.Page("views/ringkasan.py", title="Ringkasan", icon=":material/home:", default=True),
         st.Page("views/tren.py", title="Tren", icon=":material/trending_up:"),
         st.Page("views/kontribusi_opd.py", title="Kontribusi OPD", icon=":material/account_tree:"),
+        st.Page(
+            "views/siklus.py", title="Siklus Penilaian", icon=":material/published_with_changes:"
+        ),
     ],
     "Perencanaan": [
         st.Page("views/simulasi.py", title="Simulasi", icon=":material/calculate:"),

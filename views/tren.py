@@ -6,7 +6,7 @@ from spbe import ui
 from spbe.charts.detail import indicator_heatmap
 from spbe.charts.results import domain_trend_figure, trend_figure
 from spbe.core.framework import load_framework
-from spbe.ui import trends
+from spbe.ui import cycle, trends
 
 filters = ui.filters()
 official = ui.official()
@@ -18,6 +18,9 @@ st.caption(
 )
 st.plotly_chart(ui.cached_figure(trend_figure, codes), key="trend")
 st.plotly_chart(ui.cached_figure(domain_trend_figure, codes), key="domains")
+
+st.subheader("Penilaian mandiri (sementara) di samping hasil resmi")
+cycle.track(filters.instansi, filters.instansi_name)
 
 st.header(f"Posisi {filters.year}")
 left, right = st.columns(2)

@@ -255,3 +255,49 @@ def gap_table(
             "yang dapat dibandingkan dengan penilaian mandiri."
         )
     return pd.DataFrame(rows, columns=list(GAP_COLUMNS))
+
+
+def track_table(
+    official: pd.DataFrame, levels: pd.DataFrame, profiles: pd.DataFrame, instansi_code: str
+) -> pd.DataFrame:
+    """Per year with a self-assessment: the recomputed index and predicate beside the official
+    ones (NaN where not published yet), newest first."""
+    rows = []
+    years = profiles[
+        (profiles["instansi_code"] == instansi_code)
+        & (profiles["provenance"] == Provenance.MANDIRI)
+    ]["year"]
+    for year in sorted({int(y) for y in years}, reverse=True):
+        assessed = self_assessment(levels, profiles, instansi_code, year)
+        if assessed is None:
+            continue
+        final = official[
+            (official["instansi_code"] == instansi_code)
+            & (official["year"] == year)
+            & (official["status"] == FINAL)
+        ]
+        official_index = float(final["index_value"].iloc[0]) if len(final) else float("nan")
+        official_predicate = str(final["predicate"].iloc[0]) if len(final) else ""
+        rows.append(
+            {
+                "year": year,
+                "self_index": assessed.index,
+                "self_predicate": assessed.predicate,
+                "official_index": official_index,
+                "official_predicate": official_predicate,
+                "difference": official_index - assessed.index,
+                "last_import": assessed.last_import,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "year",
+            "self_index",
+            "self_predicate",
+            "official_index",
+            "official_predicate",
+            "difference",
+            "last_import",
+        ],
+    )

@@ -12,12 +12,14 @@ from spbe.core.formatting import format_index, format_number
 from spbe.core.provenance import FINAL, Provenance
 from spbe.results.contributions import opd_contributions
 from spbe.results.cycle import (
+    SELF_LABEL,
     SelfAssessment,
     gap_table,
     incomplete_self_assessment,
     news_figure,
     self_assessment,
     self_assessment_note,
+    track_table,
 )
 
 GAP_LABELS = {
@@ -111,3 +113,32 @@ def gap_section(code: str, name: str, year: int) -> None:
         f"selisih-mandiri-{code}-{year}.xlsx",
         key="dl_gap",
     )
+
+
+def track(code: str, name: str) -> None:
+    """Every year's self-assessment beside the official result (when there is one)."""
+    table = track_table(ui.official(), ui.levels(code), ui.profiles(code), code)
+    if table.empty:
+        st.caption(f"Belum ada penilaian mandiri tersimpan untuk {name}.")
+        return
+    ui.badge(SELF_LABEL, Provenance.MANDIRI)
+    shown = pd.DataFrame(
+        {
+            "Tahun": table["year"].astype(str),
+            "Mandiri (sementara)": [
+                f"{format_index(v)} {p}"
+                for v, p in zip(table["self_index"], table["self_predicate"], strict=True)
+            ],
+            "Hasil resmi": [
+                "belum ada" if pd.isna(v) else f"{format_index(v)} {p}"
+                for v, p in zip(table["official_index"], table["official_predicate"], strict=True)
+            ],
+            "Selisih (resmi − mandiri)": [
+                "–" if pd.isna(d) else format_number(d, 2) for d in table["difference"]
+            ],
+            "Impor terakhir": [
+                "–" if pd.isna(t) else f"{t:%d-%m-%Y}" for t in table["last_import"]
+            ],
+        }
+    )
+    st.dataframe(shown, hide_index=True, key="self_track")

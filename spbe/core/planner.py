@@ -26,33 +26,33 @@ Tie-breaks (documented and deterministic):
   the target); remaining ties raise earlier indicators (framework order) first — precisely, among
   equal plans the one whose raises, read from the last indicator backwards, are smallest.
 - ``best_plan_within_budget``: largest gain, then least cost, then fewest steps; remaining ties as
-  above.
-"""
+  above."""
 
 from __future__ import annotations
 
-import itertools
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR
 
 import numpy as np
 import pandas as pd
 
-from spbe.core.errors import SpbeError
-from spbe.core.formatting import format_index
-from spbe.core.framework import Framework, FrameworkError
-from spbe.core.scoring import index_scaled, predicate_scaled
+from spbe.core.framework import Framework
+from spbe.core.plan_input import (
+    PlannerError,
+    PlanProblem,
+    decimal_amount,
+    prepare,
+    target_scaled,
+)
+
+__all__ = ["Plan", "PlannerError", "apply_plan", "best_plan_within_budget", "cheapest_plan"]
+from spbe.core.scoring import predicate_scaled
 
 STEP_COLUMNS = ("indicator", "from_level", "to_level", "cost", "index_gain", "opd")
+
+
 _INT64_SAFE = 2**62  # exact int64 sums below this; above it the table uses Python integers
-
-
-class PlannerError(SpbeError):
-    """The planning request cannot be answered. ``problems`` lists every problem, in Indonesian."""
-
-    HEADING = "Rencana tidak dapat dihitung"
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,9 +97,6 @@ class Plan:
         return self.index_after - self.index_before
 
 
-# -- public functions ---------------------------------------------------------------------------
-
-
 def cheapest_plan(
     levels: Mapping[int, int],
     target: float | str,
@@ -121,13 +118,13 @@ def cheapest_plan(
     go down. Costs are needed only for indicators that may be raised. Raises PlannerError (or the
     ScoringError of an invalid profile), both ValueError with Indonesian messages.
     """
-    problem = _prepare(levels, framework, costs, max_level, locked, max_steps, owners)
-    target_scaled, target_value = _target_scaled(target, framework)
-    need = target_scaled - problem.before_scaled
+    problem = prepare(levels, framework, costs, max_level, locked, max_steps, owners)
+    target_int, target_value = target_scaled(target, framework)
+    need = target_int - problem.before_scaled
     if need <= 0:
         return _build_plan(problem, {}, feasible=True, target=target_value)
     need_units = -(-need // problem.unit)
-    table = _solve(problem)
+    table = solve_gains(problem)
     top = len(table.cost) - 1
     if need_units > top:
         # Unreachable: the largest gain needs every free indicator at its cap (unique, so cheapest).
@@ -155,9 +152,9 @@ def best_plan_within_budget(
     1, so ``budget`` is a number of level steps. Other arguments as in ``cheapest_plan``. The
     result is always feasible (raising nothing costs nothing).
     """
-    problem = _prepare(levels, framework, costs, max_level, locked, max_steps, owners)
-    budget_dec = _decimal_amount(budget, "anggaran")
-    table = _solve(problem)
+    problem = prepare(levels, framework, costs, max_level, locked, max_steps, owners)
+    budget_dec = decimal_amount(budget, "anggaran")
+    table = solve_gains(problem)
     budget_scaled = int(budget_dec.scaleb(problem.cost_places).to_integral_value(ROUND_FLOOR))
     # Costs are non-negative integers no larger than the table's total: clamp so int64 compares.
     budget_scaled = min(budget_scaled, problem.total_cost_scaled)
@@ -180,252 +177,8 @@ def apply_plan(levels: Mapping[int, int], plan: Plan) -> dict[int, int]:
     return result
 
 
-# -- preparation and validation -----------------------------------------------------------------
-
-
 @dataclass(frozen=True)
-class _Option:
-    """One indicator that may be raised: ``cumulative[k]`` = scaled cost of k steps."""
-
-    indicator: int
-    level: int
-    gain_units: int
-    cumulative: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class _Problem:
-    framework: Framework
-    before: dict[int, int]
-    before_scaled: int
-    options: tuple[_Option, ...]
-    weights: dict[int, int]  # weight_int of every indicator
-    unit: int  # gcd of the free indicators' weight_int: one DP cell = this many scaled points
-    cost_places: int  # costs are integers in units of 10**-cost_places Rupiah
-    step_costs: dict[int, tuple[float, ...]]  # as given (floats), for the steps table
-    owners: dict[int, str | None]
-    total_cost_scaled: int
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float | Decimal | np.integer | np.floating) and not isinstance(
-        value, bool | np.bool_
-    )
-
-
-def _decimal_amount(value: object, what: str) -> Decimal:
-    """A finite, non-negative amount as an exact Decimal (floats via their shortest repr)."""
-    if not _is_number(value):
-        raise PlannerError(f"{what} {value!r} bukan angka.")
-    if isinstance(value, np.integer):
-        value = int(value)
-    if isinstance(value, float | np.floating):
-        if not math.isfinite(float(value)):
-            raise PlannerError(f"{what} {value!r} bukan angka yang terhingga.")
-        dec = Decimal(repr(float(value)))
-    else:
-        dec = Decimal(value)
-    if not dec.is_finite():
-        raise PlannerError(f"{what} {value!r} bukan angka yang terhingga.")
-    if dec < 0:
-        raise PlannerError(f"{what} tidak boleh negatif ({value!r}).")
-    return dec
-
-
-def _whole(value: object) -> int | None:
-    """``value`` as an int when it is a whole number (not bool), else None."""
-    if not _is_number(value):
-        return None
-    try:
-        as_float = float(value)
-    except (OverflowError, InvalidOperation):
-        return None
-    if not math.isfinite(as_float) or as_float != int(as_float):
-        return None
-    return int(as_float)
-
-
-def _caps(
-    fw: Framework, max_level, locked, max_steps, before: dict[int, int]
-) -> tuple[dict[int, int], list[str]]:
-    """Highest allowed level per indicator (never below the current level) and any problems."""
-    problems: list[str] = []
-    known = set(fw.indicator_numbers)
-    level_range = f"{fw.min_level}–{fw.max_level}"
-    if max_level is None:
-        max_level = fw.max_level
-    if isinstance(max_level, Mapping):
-        caps = dict.fromkeys(fw.indicator_numbers, fw.max_level)
-        for key, value in max_level.items():
-            cap = _whole(value)
-            if key not in known:
-                problems.append(f"tingkat maksimum: indikator {key!r} tidak dikenal dalam {fw.id}.")
-            elif cap is None or not fw.min_level <= cap <= fw.max_level:
-                problems.append(
-                    f"tingkat maksimum indikator {key}: {value!r} tidak valid "
-                    f"(harus bilangan bulat {level_range})."
-                )
-            else:
-                caps[key] = cap
-    else:
-        cap = _whole(max_level)
-        if cap is None or not fw.min_level <= cap <= fw.max_level:
-            problems.append(
-                f"tingkat maksimum {max_level!r} tidak valid (harus bilangan bulat {level_range})."
-            )
-            cap = fw.max_level
-        caps = dict.fromkeys(fw.indicator_numbers, cap)
-    if isinstance(locked, str | bytes) or not isinstance(locked, Iterable):
-        problems.append("indikator terkunci harus berupa daftar nomor indikator.")
-        locked = ()
-    for key in locked:
-        if key in known:
-            caps[key] = before[key]
-        else:
-            problems.append(f"indikator terkunci {key!r} tidak dikenal dalam {fw.id}.")
-    if max_steps is not None:
-        steps = _whole(max_steps)
-        if steps is None or steps < 0:
-            problems.append(
-                f"batas langkah per indikator {max_steps!r} tidak valid (harus bilangan bulat ≥ 0)."
-            )
-        else:
-            caps = {n: min(cap, before[n] + steps) for n, cap in caps.items()}
-    return {n: max(cap, before[n]) for n, cap in caps.items()}, problems
-
-
-def _step_costs(
-    fw: Framework, costs, free: list[int]
-) -> tuple[dict[int, tuple[Decimal, ...]], dict[int, tuple[float, ...]], list[str]]:
-    """Validated step costs as exact Decimals and as given floats, plus any problems."""
-    n_steps = fw.max_level - fw.min_level
-    if costs is None:
-        ones = tuple([Decimal(1)] * n_steps)
-        return dict.fromkeys(free, ones), dict.fromkeys(free, (1.0,) * n_steps), []
-    if not isinstance(costs, Mapping):
-        return {}, {}, ["biaya harus berupa pemetaan indikator -> biaya per langkah."]
-    problems: list[str] = []
-    known = set(fw.indicator_numbers)
-    exact: dict[int, tuple[Decimal, ...]] = {}
-    given: dict[int, tuple[float, ...]] = {}
-    for key, row in costs.items():
-        if key not in known:
-            problems.append(f"biaya: indikator {key!r} tidak dikenal dalam {fw.id}.")
-            continue
-        if isinstance(row, str | bytes) or not isinstance(row, Sequence | np.ndarray):
-            problems.append(f"biaya indikator {key}: harus berupa daftar {n_steps} biaya langkah.")
-            continue
-        if len(row) != n_steps:
-            problems.append(
-                f"biaya indikator {key}: ada {len(row)} nilai, seharusnya {n_steps} "
-                f"(satu per langkah {fw.min_level}→{fw.min_level + 1} … "
-                f"{fw.max_level - 1}→{fw.max_level})."
-            )
-            continue
-        values = []
-        for step, value in enumerate(row):
-            label = f"biaya indikator {key} langkah {fw.min_level + step}→{fw.min_level + step + 1}"
-            try:
-                values.append(_decimal_amount(value, label))
-            except PlannerError as exc:
-                problems.extend(exc.problems)
-        if len(values) == n_steps:
-            exact[key] = tuple(values)
-            given[key] = tuple(float(v) for v in row)
-    missing = [n for n in free if n not in costs]
-    if missing:
-        problems.append(
-            "biaya belum ada untuk indikator yang boleh dinaikkan: "
-            + ", ".join(str(n) for n in missing)
-            + "."
-        )
-    return exact, given, problems
-
-
-def _prepare(levels, fw, costs, max_level, locked, max_steps, owners) -> _Problem:
-    if not isinstance(fw, Framework):
-        raise PlannerError("kerangka evaluasi tidak valid (gunakan load_framework).")
-    if not isinstance(levels, Mapping):
-        raise PlannerError("profil tingkat harus berupa pemetaan indikator -> tingkat.")
-    before_scaled = index_scaled(levels, fw)  # ScoringError names every bad indicator
-    before = {n: int(levels[n]) for n in fw.indicator_numbers}
-    caps, problems = _caps(fw, max_level, locked, max_steps, before)
-    free = [n for n in fw.indicator_numbers if caps[n] > before[n]]
-    exact, given, cost_problems = _step_costs(fw, costs, free)
-    problems += cost_problems
-    if owners is not None and not isinstance(owners, Mapping):
-        problems.append("pemilik indikator (OPD) harus berupa pemetaan indikator -> nama OPD.")
-    if problems:
-        raise PlannerError(problems)
-
-    used = [
-        exact[n][before[n] - fw.min_level + k] for n in free for k in range(caps[n] - before[n])
-    ]
-    places = max((max(0, -d.normalize().as_tuple().exponent) for d in used), default=0)
-    scale = fw.weight_scale  # once: Framework.weight_int recomputes it on every call
-    weights = {ind.number: int(ind.weight * scale) for ind in fw.indicators}
-    unit = math.gcd(*(weights[n] for n in free)) if free else 1
-    options = []
-    total = 0
-    for n in free:
-        first = before[n] - fw.min_level
-        scaled = [int(exact[n][first + k].scaleb(places)) for k in range(caps[n] - before[n])]
-        cumulative = (0, *itertools.accumulate(scaled))
-        total += cumulative[-1]
-        options.append(_Option(n, before[n], weights[n] // unit, cumulative))
-    owner_map = {n: (None if owners is None else owners.get(n)) for n in fw.indicator_numbers}
-    return _Problem(
-        framework=fw,
-        before=before,
-        before_scaled=before_scaled,
-        options=tuple(options),
-        weights=weights,
-        unit=unit,
-        cost_places=places,
-        step_costs=given,
-        owners=owner_map,
-        total_cost_scaled=total,
-    )
-
-
-def _target_scaled(target, fw: Framework) -> tuple[int, float]:
-    """The target on the integer axis of index_scaled (rounded up: reached iff scaled >= it).
-
-    A string is a predicate name ("Baik" = its lower bound) or a number written with a decimal
-    comma or point ("2,60"); a float is read through its shortest repr, so 2.6 is exactly 2.6.
-    """
-    if isinstance(target, str):
-        value = _target_from_text(target, fw)
-    elif not _is_number(target):
-        raise PlannerError(f"target {target!r} harus berupa nilai indeks atau nama predikat.")
-    elif isinstance(target, float | np.floating):
-        if not math.isfinite(float(target)):
-            raise PlannerError(f"target {target!r} bukan angka yang terhingga.")
-        value = Decimal(repr(float(target)))
-    else:
-        value = Decimal(int(target) if isinstance(target, np.integer) else target)
-    if not value.is_finite() or not fw.min_level <= value <= fw.max_level:
-        shown = format_index(float(value)) if value.is_finite() else repr(target)
-        raise PlannerError(f"target indeks {shown} di luar rentang {fw.min_level}–{fw.max_level}.")
-    scaled = (value * fw.index_denominator).to_integral_value(ROUND_CEILING)
-    return int(scaled), float(value)
-
-
-def _target_from_text(text: str, fw: Framework) -> Decimal:
-    try:
-        return fw.band(text).lower
-    except FrameworkError as band_error:
-        try:
-            return Decimal(text.strip().replace(",", "."))
-        except InvalidOperation:
-            raise band_error from None
-
-
-# -- the dynamic programme ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Table:
+class GainTable:
     """For every exact gain (in units): reachable?, least cost, then fewest steps; per-layer choices."""
 
     reach: np.ndarray
@@ -434,7 +187,7 @@ class _Table:
     choices: tuple[np.ndarray, ...]  # choices[j][s] = steps of option j in the best plan at state s
 
 
-def _solve(problem: _Problem) -> _Table:
+def solve_gains(problem: PlanProblem) -> GainTable:
     options = problem.options
     size = sum(o.gain_units * (len(o.cumulative) - 1) for o in options) + 1
     dtype = np.int64 if problem.total_cost_scaled < _INT64_SAFE else object
@@ -468,10 +221,10 @@ def _solve(problem: _Problem) -> _Table:
         reach, cost, steps = new_reach, new_cost, new_steps
         choices.append(choice)
         top += option.gain_units * n_raise
-    return _Table(reach=reach, cost=cost, steps=steps, choices=tuple(choices))
+    return GainTable(reach=reach, cost=cost, steps=steps, choices=tuple(choices))
 
 
-def _cheapest_state(table: _Table, states: np.ndarray) -> int:
+def _cheapest_state(table: GainTable, states: np.ndarray) -> int:
     """Among ``states`` (ascending gains): least cost, then fewest steps, then the largest gain."""
     cost = table.cost[states]
     states = states[cost == cost.min()]
@@ -479,7 +232,7 @@ def _cheapest_state(table: _Table, states: np.ndarray) -> int:
     return int(states[steps == steps.min()][-1])
 
 
-def _trace(problem: _Problem, table: _Table, state: int) -> dict[int, int]:
+def _trace(problem: PlanProblem, table: GainTable, state: int) -> dict[int, int]:
     """Indicator -> number of steps in the best plan ending at ``state``."""
     raised: dict[int, int] = {}
     for option, choice in zip(reversed(problem.options), reversed(table.choices)):
@@ -493,7 +246,7 @@ def _trace(problem: _Problem, table: _Table, state: int) -> dict[int, int]:
 
 
 def _build_plan(
-    problem: _Problem,
+    problem: PlanProblem,
     raised: dict[int, int],
     feasible: bool,
     target: float | None = None,

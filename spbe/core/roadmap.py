@@ -47,7 +47,7 @@ import highspy
 import numpy as np
 import pandas as pd
 
-import spbe.core.planner as planner
+from spbe.core import plan_input, planner
 from spbe.core.framework import Framework
 from spbe.core.planner import STEP_COLUMNS, PlannerError
 from spbe.core.scoring import predicate_scaled
@@ -94,7 +94,7 @@ class Roadmap:
 
     @property
     def raises(self) -> dict[int, tuple[int, int]]:
-        """Indicator -> (level before the roadmap, level at its end), framework order of years."""
+        """Indicator -> (level before the roadmap, level at its end), in indicator order."""
         overall: dict[int, tuple[int, int]] = {}
         for year in self.years:
             for n, (frm, to) in year.raises.items():
@@ -103,6 +103,7 @@ class Roadmap:
 
     @property
     def index_gain(self) -> float:
+        """Unrounded index points gained over the whole roadmap."""
         return self.index_after - self.index_before
 
     def to_json(self, start_year: int | None = None) -> dict:
@@ -155,7 +156,7 @@ def fastest_roadmap(
     horizon = DEFAULT_HORIZON if years is None else years
     rules = (one_step_per_year, locked, max_level, owners, start_year)
     setup = _setup(levels, framework, costs, annual_budgets, horizon, *rules)
-    target_scaled, target_value = planner._target_scaled(target, framework)
+    target_scaled, target_value = plan_input.target_scaled(target, framework)
     need = target_scaled - setup.problem.before_scaled
     if need <= 0:
         return _build(setup, 0, {}, feasible=True, target=target_value)
@@ -221,7 +222,7 @@ class _Group:
 
 @dataclass(frozen=True)
 class _Setup:
-    problem: planner._Problem
+    problem: plan_input.PlanProblem
     groups: tuple[_Group, ...]
     budgets: tuple[int, ...]  # per year of the horizon, on the problem's cost axis
     budget_values: tuple[float, ...]
@@ -232,7 +233,7 @@ class _Setup:
 
 
 def _parse_budgets(annual_budgets, horizon: int, problems: list[str]) -> list[Decimal]:
-    if planner._is_number(annual_budgets):
+    if plan_input.is_number(annual_budgets):
         annual_budgets = [annual_budgets]
     elif isinstance(annual_budgets, str | bytes) or not isinstance(
         annual_budgets, Sequence | np.ndarray | pd.Series
@@ -245,7 +246,7 @@ def _parse_budgets(annual_budgets, horizon: int, problems: list[str]) -> list[De
     amounts = []
     for k, value in enumerate(list(annual_budgets)[:horizon], start=1):
         try:
-            amounts.append(planner._decimal_amount(value, f"anggaran tahun ke-{k}"))
+            amounts.append(plan_input.decimal_amount(value, f"anggaran tahun ke-{k}"))
         except PlannerError as exc:
             problems.extend(exc.problems)
     return amounts + [amounts[-1]] * (horizon - len(amounts)) if amounts else []
@@ -255,7 +256,7 @@ def _setup(
     levels, fw, costs, annual_budgets, years, one_step, locked, max_level, owners, start_year
 ):
     problems: list[str] = []
-    horizon = planner._whole(years)
+    horizon = plan_input.whole_number(years)
     if horizon is None or not 1 <= horizon <= MAX_YEARS:
         problems.append(f"jumlah tahun {years!r} tidak valid (harus bilangan bulat 1–{MAX_YEARS}).")
         horizon = 1
@@ -263,12 +264,12 @@ def _setup(
     if not isinstance(one_step, bool | np.bool_):
         problems.append("pilihan satu langkah per tahun harus True atau False.")
     if start_year is not None and (
-        planner._whole(start_year) is None or not 1 <= start_year <= 9999
+        plan_input.whole_number(start_year) is None or not 1 <= start_year <= 9999
     ):
         problems.append(f"tahun mulai {start_year!r} tidak valid (harus bilangan bulat).")
     if problems:
         raise PlannerError(problems)
-    problem = planner._prepare(levels, fw, costs, max_level, locked, None, owners)
+    problem = plan_input.prepare(levels, fw, costs, max_level, locked, None, owners)
     budgets = [int(a.scaleb(problem.cost_places).to_integral_value(ROUND_FLOOR)) for a in amounts]
     richest = max(budgets)
     found: dict[tuple, list[int]] = {}
@@ -298,8 +299,10 @@ def _relaxed_cost(setup: _Setup, cap: int, need_units: int) -> int | None:
     options = []
     for group in setup.groups:
         cumulative = tuple(itertools.accumulate(group.costs[:cap], initial=0))
-        options += [planner._Option(n, group.start, group.gain, cumulative) for n in group.members]
-    table = planner._solve(replace(setup.problem, options=tuple(options)))
+        options += [
+            plan_input.Option(n, group.start, group.gain, cumulative) for n in group.members
+        ]
+    table = planner.solve_gains(replace(setup.problem, options=tuple(options)))
     if need_units >= len(table.cost) or not table.reach[need_units:].any():
         return None
     return int(min(table.cost[need_units:][table.reach[need_units:]]))
@@ -380,11 +383,12 @@ class _Milp:
         highs.changeRowBounds(self.n_fixed_rows + 1, -inf, inf if max_cost is None else max_cost)
         bounds = {self.n_fixed_rows: (min_gain, None), self.n_fixed_rows + 1: (None, max_cost)}
         for presolve in ("choose", "off"):  # without presolve when a presolved answer fails
-            left = self.setup.deadline - time.monotonic()
-            highs.setOptionValue("presolve", presolve)
-            highs.setOptionValue("time_limit", max(left, 0.001))
-            highs.run()
-            status = highs.getModelStatus()
+            left, status = self.setup.deadline - time.monotonic(), _STATUS.kTimeLimit
+            if left > 0:
+                highs.setOptionValue("presolve", presolve)
+                highs.setOptionValue("time_limit", left)
+                highs.run()
+                status = highs.getModelStatus()
             if status == _STATUS.kTimeLimit:
                 raise PlannerError(
                     f"perhitungan melewati batas {SOLVER_TIME_LIMIT:g} detik; perpendek jangka "
@@ -479,7 +483,8 @@ def _build(setup: _Setup, horizon: int, years, feasible: bool, target: float | N
         budget = setup.budget_values[t - 1]
         result.append(RoadmapYear(label, budget, spent[t] / unit, after, predicate, raises))
     kinds = ("int64", "int64", "int64", "int64", "float64", "float64", object)
-    steps = pd.DataFrame(rows, columns=list(ROADMAP_STEP_COLUMNS))
+    columns = zip(ROADMAP_STEP_COLUMNS, kinds, zip(*rows) if rows else [()] * len(kinds))
+    steps = pd.DataFrame({c: pd.Series(list(v), dtype=kind) for c, kind, v in columns})
     return Roadmap(
         feasible=feasible,
         total_cost=sum(spent) / unit,
@@ -489,6 +494,6 @@ def _build(setup: _Setup, horizon: int, years, feasible: bool, target: float | N
         predicate_after=predicate_scaled(scaled, fw),
         target=target,
         years=tuple(result),
-        steps=steps.astype(dict(zip(ROADMAP_STEP_COLUMNS, kinds))),
+        steps=steps,
         one_step_per_year=setup.one_step,
     )

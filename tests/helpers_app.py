@@ -10,9 +10,11 @@ from __future__ import annotations
 import ast
 import os
 import shutil
+import site
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -105,6 +107,52 @@ def write_corrupt_database(path: Path) -> Path:
     return Path(path)
 
 
+# -- secrets: tests never read a developer's secrets.toml ----------------------------------------
+#
+# Streamlit reads st.secrets from the files of its option ``secrets.files``; by default
+# ~/.streamlit/secrets.toml and ./.streamlit/secrets.toml (the project's, where README puts the
+# admin hash). AppTest runs the app in this process and uses the global st.secrets unless
+# ``at.secrets`` is given, so the option is pointed here at a file the tests control (absent
+# unless a test writes it). A server started by streamlit_server gets the same through
+# ``--secrets.files`` and an empty HOME.
+
+_secrets_file: Path | None = None
+_fallback_dir: tempfile.TemporaryDirectory | None = None
+
+
+def isolate_streamlit_secrets(secrets_file: Path) -> list[str]:
+    """Make ``secrets_file`` the only secrets file of Streamlit in this process (AppTest);
+    returns the previous ``secrets.files`` (give it back to undo)."""
+    global _secrets_file
+    from streamlit import config
+    from streamlit.runtime.secrets import secrets_singleton
+
+    previous = list(config.get_option("secrets.files"))
+    config.set_option("secrets.files", [str(secrets_file)])
+    secrets_singleton._reset()  # forget anything parsed from the old files
+    _secrets_file = Path(secrets_file)
+    return previous
+
+
+def restore_streamlit_secrets(previous: list[str]) -> None:
+    global _secrets_file
+    from streamlit import config
+    from streamlit.runtime.secrets import secrets_singleton
+
+    config.set_option("secrets.files", previous)
+    secrets_singleton._reset()
+    _secrets_file = None
+
+
+def app_test_secrets_file() -> Path:
+    """The secrets file AppTest runs read (isolating now if nobody did, e.g. in a benchmark)."""
+    global _fallback_dir
+    if _secrets_file is None:
+        _fallback_dir = tempfile.TemporaryDirectory(prefix="spbe-test-secrets-")
+        isolate_streamlit_secrets(Path(_fallback_dir.name) / "secrets.toml")
+    return _secrets_file
+
+
 # -- AppTest -------------------------------------------------------------------------------------
 
 
@@ -129,9 +177,13 @@ def full_error_details() -> Iterator[None]:
 
 
 def new_app_test(timeout: float = APP_TIMEOUT_S):
-    """An AppTest of the entry point; the database comes from env SPBE_DB (set it first)."""
+    """An AppTest of the entry point; the database comes from env SPBE_DB (set it first).
+
+    Its st.secrets come from app_test_secrets_file() only, never from a developer's secrets.toml.
+    """
     from streamlit.testing.v1 import AppTest
 
+    app_test_secrets_file()
     return AppTest.from_file(str(APP_PATH), default_timeout=timeout)
 
 
@@ -214,16 +266,45 @@ def _wait_healthy(url: str, process: subprocess.Popen, log_path: Path, timeout: 
     raise TimeoutError(f"streamlit did not become healthy within {timeout:.0f} s at {url}")
 
 
+def server_environment(db_path: Path, home: Path, extra_env: dict[str, str] | None = None):
+    """The environment of a test server: this process's, without STREAMLIT_* options inherited
+    from the developer, with SPBE_DB=db_path and HOME=home (an empty folder: no
+    ~/.streamlit/config.toml, credentials.toml or secrets.toml of the developer)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
+    env.update(
+        SPBE_DB=str(db_path),
+        PYTHONUNBUFFERED="1",
+        HOME=str(home),
+        PYTHONUSERBASE=site.getuserbase(),  # packages installed with pip --user stay importable
+    )
+    env.update(extra_env or {})
+    return env
+
+
 @contextmanager
 def streamlit_server(
-    db_path: Path, log_path: Path, *, port: int | None = None, timeout: float = 60.0
+    db_path: Path,
+    log_path: Path,
+    *,
+    port: int | None = None,
+    timeout: float = 60.0,
+    secrets_file: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+    as_configured: bool = False,
 ) -> Iterator[StreamlitServer]:
-    """``python -m streamlit run app.py`` on a free loopback port with SPBE_DB=db_path.
+    """``python -m streamlit run app.py`` on a free port with SPBE_DB=db_path.
+
+    Hermetic: HOME is a fresh empty folder and ``--secrets.files`` names ``secrets_file`` only
+    (default: a file that does not exist), so neither ~/.streamlit/secrets.toml nor the project's
+    .streamlit/secrets.toml is read. ``extra_env`` is added to the environment.
+
+    By default the server listens on 127.0.0.1 only, headless, without usage statistics. With
+    ``as_configured`` those three come from .streamlit/config.toml, as in ``streamlit run
+    app.py`` (it then listens on every interface).
 
     Yields once /_stcore/health answers; terminates the process (and only it) on exit.
     """
     port = port or free_port()
-    env = {**os.environ, "SPBE_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
     command = [
         sys.executable,
         "-m",
@@ -232,17 +313,26 @@ def streamlit_server(
         str(APP_PATH),
         "--server.port",
         str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
         "--server.fileWatcherType",
         "none",
     ]
+    if not as_configured:
+        command += [
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ]
     log_path = Path(log_path)
-    with log_path.open("wb") as log:
+    with (
+        tempfile.TemporaryDirectory(prefix="spbe-server-home-", ignore_cleanup_errors=True) as home,
+        log_path.open("wb") as log,
+    ):
+        secrets = Path(secrets_file) if secrets_file else Path(home) / "no-secrets" / "secrets.toml"
+        command += ["--secrets.files", str(secrets)]
+        env = server_environment(db_path, Path(home), extra_env)
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:

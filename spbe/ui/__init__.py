@@ -292,6 +292,8 @@ def sidebar_filters() -> Filters:
             "terakhir dengan hasil resmi; penilaian mandiri bersifat sementara.",
         )
         st.caption(f"{year}: " + ", ".join(options[year].what) + f" · {options[year].instrument}")
+        if options[year].framework_id:
+            secondary_source_warning(load_framework(options[year].framework_id))
         reason = read_only_reason()
         if reason:
             st.warning(
@@ -313,8 +315,9 @@ def badge(label: str, provenance: str = Provenance.RESMI) -> None:
 def secondary_source_warning(framework) -> None:
     if framework.secondary_source:
         st.warning(
-            f"Kerangka {framework.short_regulation} dimuat dari ringkasan publik sekunder, bukan naskah "
-            f"resmi. {framework.source_note}",
+            f"Sumber sekunder: kerangka {framework.short_regulation} dimuat dari ringkasan publik, "
+            f"bukan naskah resmi; setiap angka {framework.name} bersifat sementara. "
+            f"{framework.source_note}",
             icon="⚠️",
         )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import plotly.colors as pcolors
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from spbe.core.formatting import PLOTLY_SEPARATORS, format_index, format_number
 from spbe.core.framework import Band, Framework, list_frameworks, load_framework
@@ -62,11 +63,16 @@ def predicate_colour(name: str | None) -> str:
     return NEUTRAL
 
 
+# The plain white template is the default for every figure made after this module is imported
+# (every builder imports it): set once here, a figure gets it at construction for free, whereas
+# setting it per figure validated the whole template again (about 13 ms a figure, 3x its cost).
+pio.templates.default = "plotly_white"
+
+
 def base_layout(fig: go.Figure, title: str | None = None, **layout) -> go.Figure:
-    """Decimal comma, plain white template, readable hover labels, legend below the plot."""
+    """Decimal comma, plain white template (the default), readable hover labels, legend below."""
     fig.update_layout(
         separators=PLOTLY_SEPARATORS,
-        template="plotly_white",
         title=dict(text=title) if title else None,
         hoverlabel=dict(namelength=-1),
         legend=dict(orientation="h", yanchor="top", y=-0.15, x=0),

@@ -26,6 +26,8 @@ pointwise minimum envelopes are combined (min-plus, capped at the target), then 
 (4) maximum, a max-min: branch and bound over the product of the domains' remaining tables,
 bounded by the fixed domains plus the pointwise maximum envelopes of the others; a leaf is an
 exact ``f``. Costs are integers in units of their smallest decimal place (as in ``planner``).
+Tables live on a domain's grid of gcd(weights) (SPBE 2020: at most 911 cells; co-prime weights
+would make them long and the method slower, still exact).
 Levels are capped only by ``max_level``, so every profile reaches any target in range; one that
 could not would give ``max_cost`` = inf, an infeasible ``max_plan`` and a note.
 """
@@ -46,7 +48,9 @@ import numpy as np
 from spbe.core import reconstruct as rc
 from spbe.core.errors import SpbeError
 from spbe.core.framework import Framework
-from spbe.core.planner import Plan, PlannerError, _decimal_amount, _target_scaled, cheapest_plan
+from spbe.core.plan_input import decimal_amount as _decimal_amount
+from spbe.core.plan_input import target_scaled as _target_scaled
+from spbe.core.planner import Plan, PlannerError, cheapest_plan
 
 Profile = tuple[tuple[int, int], ...]  # (indicator, level) in framework order
 
@@ -340,9 +344,7 @@ def _domain_parts(box: _Box, groups, vectors, _classes, ar: _Arith, highest: boo
         partials = itertools.accumulate((g.weight * s for g, s in zip(groups, sums)), initial=0)
         for k, (partial, total) in enumerate(zip(partials, sums)):
             allowed.setdefault((k, partial), set()).add(total)
-    start = np.full(box.shape.weight * ar.hi // unit + 1, ar.inf, dtype=ar.dtype)
-    start[0] = 0
-    states: dict[int, list] = {0: [(start, ())]}
+    states: dict[int, list] = {0: [(_zero(ar, box.shape.weight * ar.hi // unit + 1), ())]}
     for k, group in enumerate(groups):
         grown: dict[int, list] = {}
         for partial, parts in states.items():
@@ -379,8 +381,9 @@ def _suffix_min(values: np.ndarray) -> np.ndarray:
     return np.minimum.accumulate(values[::-1])[::-1]
 
 
-def _zero(ar: _Arith) -> np.ndarray:
-    table = np.full(ar.cap + 1, ar.inf, dtype=ar.dtype)
+def _zero(ar: _Arith, length: int = 0) -> np.ndarray:
+    """A table holding only "nothing yet, at no cost" (length: the target grid by default)."""
+    table = np.full(length or ar.cap + 1, ar.inf, dtype=ar.dtype)
     table[0] = 0
     return table
 
@@ -459,7 +462,7 @@ def plan_cost_range(
 
     ``costs``: ``{indicator: step costs}`` as for ``cheapest_plan`` (a ``CostTable`` is accepted;
     None = every step costs 1). ``target``: an index value or a predicate name ("Baik"). Method and
-    exactness: module docstring. Raises RangeError, or PlannerError for a bad target.
+    exactness: module docstring. Raises RangeError; PlannerError/FrameworkError: a bad target.
     """
     fw = framework
     boxes = _boxes(domains, fw)
@@ -471,8 +474,7 @@ def plan_cost_range(
     ar = _Arith(inf, dtype, -(-tau // unit), fw.min_level, fw.max_level)
     shaped = [_groups(b, cumulative, ar.lo, ar.hi) for b in boxes]
     order = sorted(range(len(boxes)), key=lambda d: boxes[d].shape.weight)  # widest domain last
-    memo: dict = {}
-    found = {}
+    memo, found = {}, {}
     for highest in (False, True):
         parts = []
         for d in order:

@@ -8,6 +8,7 @@ from spbe.core.errors import SpbeError
 from spbe.core.framework import load_framework
 from spbe.results.contributions import opd_contributions, opd_indicators
 from spbe.results.tables import indicator_display, opd_display
+from spbe.ui import ranges
 
 filters = ui.filters()
 st.title("Kontribusi OPD")
@@ -43,6 +44,8 @@ if not result.mapping_confirmed:
 st.metric(f"Indeks {filters.year} dari tingkat ini", ui.index_text(result.index))
 st.plotly_chart(opd_contribution_figure(result), key="opd_chart")
 st.dataframe(opd_display(result.by_opd), hide_index=True, key="opd_table")
+if provenance == "rekonstruksi":
+    ranges.contribution_ranges_section(result, owners, filters.instansi, filters.year, framework)
 
 st.subheader("Rincian indikator per OPD")
 names = dict(zip(result.by_opd["opd_code"], result.by_opd["short_name"], strict=True))

@@ -106,6 +106,7 @@ def saved_scenarios(code: str, name: str, origin: tuple[str, int], actor: str | 
         format_func=labels.get,
         max_selections=3,
         key="sim_compare",
+        placeholder="Pilih skenario…",
     )
     try:
         if len(picked) >= 2:

@@ -54,7 +54,7 @@ rows = opd_indicators(result, chosen)
 st.dataframe(indicator_display(rows), hide_index=True, key="opd_rows")
 ui.excel_download(
     "Unduh kontribusi OPD (.xlsx)",
-    ui.table_workbook({"OPD": result.by_opd, "Indikator": result.by_indicator}),
+    lambda: ui.table_workbook({"OPD": result.by_opd, "Indikator": result.by_indicator}),
     f"kontribusi-opd-{filters.instansi}-{filters.year}.xlsx",
     key="dl_opd",
 )

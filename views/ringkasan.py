@@ -34,7 +34,7 @@ except SpbeError as exc:
 if kpis:
     ui.excel_download(
         "Unduh data ringkasan (.xlsx)",
-        ui.table_workbook({"Ringkasan": kpi_table(kpis)}),
+        lambda: ui.table_workbook({"Ringkasan": kpi_table(kpis)}),
         f"ringkasan-spbe-{filters.year}.xlsx",
         key="dl_ringkasan",
     )

@@ -83,5 +83,8 @@ def download(official: pd.DataFrame, codes: list[str], ranking, distribution) ->
     if distribution is not None:
         sheets["Sebaran nasional"] = distribution
     ui.excel_download(
-        "Unduh data tren (.xlsx)", ui.table_workbook(sheets), "tren-spbe.xlsx", key="dl_tren"
+        "Unduh data tren (.xlsx)",
+        lambda: ui.table_workbook(sheets),
+        "tren-spbe.xlsx",
+        key="dl_tren",
     )

@@ -51,3 +51,21 @@ def spbe2020():
 @pytest.fixture(scope="session")
 def pemdi():
     return load_framework("pemdi-2026")
+
+
+@pytest.fixture(scope="session")
+def seeded_store(tmp_path_factory) -> Path:
+    """A store created, migrated and seeded from data/ once per session (copy it to write)."""
+    from spbe import store
+
+    path = tmp_path_factory.mktemp("seeded-store") / "seed.duckdb"
+    store.open_store(path).close()
+    return path
+
+
+@pytest.fixture
+def store_copy(seeded_store, tmp_path) -> Path:
+    """A test's own writable copy of the seeded store."""
+    import shutil
+
+    return Path(shutil.copy(seeded_store, tmp_path / "spbe.duckdb"))

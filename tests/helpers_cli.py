@@ -6,7 +6,9 @@ import sys
 from tests.conftest import ROOT
 
 
-def run(*args, timeout: float = 120, stdin: str | None = None) -> tuple[int, str, str]:
+def run(
+    *args, timeout: float = 180, stdin: str | None = None, env: dict | None = None
+) -> tuple[int, str, str]:
     proc = subprocess.run(
         [sys.executable, "-m", "spbe", *map(str, args)],
         cwd=ROOT,
@@ -14,5 +16,6 @@ def run(*args, timeout: float = 120, stdin: str | None = None) -> tuple[int, str
         text=True,
         timeout=timeout,
         input=stdin,
+        env=env,
     )
     return proc.returncode, proc.stdout, proc.stderr

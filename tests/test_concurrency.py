@@ -7,14 +7,12 @@ real .xlsx files written with openpyxl, two real concurrent writers.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from spbe import store
 from spbe.store import imports
@@ -22,6 +20,7 @@ from spbe.store.imports import STATUS_ACCEPTED, STATUS_REFUSED, ImportRefused, a
 from tests.conftest import ROOT
 from tests.data.make_bad_workbooks import levels_workbook
 from tests.helpers_app import clear_streamlit_caches, new_app_test
+from tests.helpers_cli import run
 
 YEAR = 2025
 
@@ -47,36 +46,13 @@ def _workbook(path: Path, level: int) -> Path:
     return path
 
 
-def _cli(*args, env=None, timeout=180) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "spbe", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-    )
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("seed") / "seed.duckdb"
-    store.open_store(path).close()
-    return path
-
-
-@pytest.fixture
-def db(seeded, tmp_path) -> Path:
-    return Path(shutil.copy(seeded, tmp_path / "spbe.duckdb"))
-
-
-def _stored_levels(db: Path) -> set[int]:
-    with store.connected(db) as con:
+def _stored_levels(store_copy: Path) -> set[int]:
+    with store.connected(store_copy) as con:
         levels = store.indicator_levels(con, "kota-ternate", YEAR)
     return set(levels.loc[levels["provenance"] == "mandiri", "level"])
 
 
-def test_two_overlapping_imports_in_one_process_never_overwrite_silently(db, monkeypatch):
+def test_two_overlapping_imports_in_one_process_never_overwrite_silently(store_copy, monkeypatch):
     """Both imports compare before either writes (forced by a barrier): the later commit
     conflicts, is compared again with the rows the first one wrote, and is refused."""
     barrier = threading.Barrier(2, timeout=30)
@@ -94,7 +70,7 @@ def test_two_overlapping_imports_in_one_process_never_overwrite_silently(db, mon
     outcomes: dict[int, object] = {}
 
     def run(level: int) -> None:
-        with store.connected(db) as con:  # each writer its own connection
+        with store.connected(store_copy) as con:  # each writer its own connection
             try:
                 outcomes[level] = apply_levels(con, _rows(level), actor=f"admin-{level}")
             except ImportRefused as exc:
@@ -111,8 +87,8 @@ def test_two_overlapping_imports_in_one_process_never_overwrite_silently(db, mon
     assert outcomes[accepted[0]].status == STATUS_ACCEPTED
     assert outcomes[refused[0]].report.rows_changed == 47  # it saw the other import's rows
     assert len(calls) == 3  # two first comparisons, then the retry after the conflict
-    assert _stored_levels(db) == {accepted[0]}  # the first import's values, untouched
-    with store.connected(db) as con:
+    assert _stored_levels(store_copy) == {accepted[0]}  # the first import's values, untouched
+    with store.connected(store_copy) as con:
         log = store.import_log(con)
     assert sorted(log["status"].head(2)) == sorted([STATUS_ACCEPTED, STATUS_REFUSED])
     refused_row = log[log["status"] == STATUS_REFUSED].iloc[0]
@@ -120,13 +96,13 @@ def test_two_overlapping_imports_in_one_process_never_overwrite_silently(db, mon
     assert "akan berubah" in refused_row["message"]
 
 
-def test_two_cli_imports_at_the_same_moment(db, tmp_path):
+def test_two_cli_imports_at_the_same_moment(store_copy, tmp_path):
     """Two processes import different values for the same rows at once: one lands, the other
     waits for the file, then is refused (exit 2) with the log saying so; nothing is lost."""
     files = [_workbook(tmp_path / f"mandiri-{lv}.xlsx", lv) for lv in (2, 4)]
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "spbe", "import", str(f), "--db", str(db)],
+            [sys.executable, "-m", "spbe", "import", str(f), "--db", str(store_copy)],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -140,43 +116,45 @@ def test_two_cli_imports_at_the_same_moment(db, tmp_path):
     winner = 2 if results[0][0] == 0 else 4
     loser_err = [err for code, _, err in results if code == 2][0]
     assert "Impor ditolak: 47 nilai yang sudah tersimpan akan berubah" in loser_err
-    assert _stored_levels(db) == {winner}
-    with store.connected(db) as con:
+    assert _stored_levels(store_copy) == {winner}
+    with store.connected(store_copy) as con:
         log = store.import_log(con)
     assert sorted(log["status"].head(2)) == sorted([STATUS_ACCEPTED, STATUS_REFUSED])
 
 
-def test_an_open_session_sees_a_cli_import_at_its_next_interaction(db, tmp_path, monkeypatch):
-    monkeypatch.setenv(store.DB_ENV, str(db))
+def test_an_open_session_sees_a_cli_import_at_its_next_interaction(
+    store_copy, tmp_path, monkeypatch
+):
+    monkeypatch.setenv(store.DB_ENV, str(store_copy))
     clear_streamlit_caches()
     at = new_app_test()
     at.run()
     at.switch_page("views/data.py").run()
     assert not at.exception
     before = {m.label: m.value for m in at.metric}["Riwayat impor"]
-    result = _cli("import", _workbook(tmp_path / "m.xlsx", 2), "--db", db)
-    assert result.returncode == 0, result.stderr
+    result = run("import", _workbook(tmp_path / "m.xlsx", 2), "--db", store_copy)
+    assert result[0] == 0, result[2]
     at.run()  # the next interaction, same session, no restart
     after = {m.label: m.value for m in at.metric}["Riwayat impor"]
     assert int(after) == int(before) + 1
     clear_streamlit_caches()
 
 
-def test_a_busy_file_is_waited_for_then_refused_in_indonesian(db, monkeypatch):
+def test_a_busy_file_is_waited_for_then_refused_in_indonesian(store_copy, monkeypatch):
     monkeypatch.setenv("SPBE_LOCK_WAIT", "1")
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(db)],
+        [sys.executable, "-c", HOLD, str(store_copy)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "HOLDING"
-        result = _cli("score", "--db", db, env={**os.environ, "SPBE_LOCK_WAIT": "1"})
-        assert result.returncode == 1
-        assert "sedang dipakai proses lain" in result.stderr
-        assert "sudah ditunggu 1 detik" in result.stderr
-        assert "Traceback" not in result.stderr
+        result = run("score", "--db", store_copy, env={**os.environ, "SPBE_LOCK_WAIT": "1"})
+        assert result[0] == 1
+        assert "sedang dipakai proses lain" in result[2]
+        assert "sudah ditunggu 1 detik" in result[2]
+        assert "Traceback" not in result[2]
     finally:
         holder.kill()
         holder.wait(timeout=30)

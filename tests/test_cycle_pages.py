@@ -3,30 +3,17 @@ file, then the pages (AppTest through app.py) for the years they open."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from spbe import store, ui
-from tests.conftest import ROOT
 from tests.data.make_bad_workbooks import levels_workbook
 from tests.helpers_app import clear_streamlit_caches, discover_pages, new_app_test
+from tests.helpers_cli import run
 
 PAGES = discover_pages()
 D1_AT_4 = {n: (4 if n <= 10 else 3) for n in range(1, 48)}  # index 3,13 (see results/test_cycle)
-
-
-def _cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "spbe", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
 
 
 def _workbook(path: Path, year: int, profile: dict[int, int], provenance: str) -> Path:
@@ -35,59 +22,52 @@ def _workbook(path: Path, year: int, profile: dict[int, int], provenance: str) -
     return path
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("seed") / "seed.duckdb"
-    store.open_store(path).close()
-    return path
-
-
-@pytest.fixture
-def db(seeded, tmp_path) -> Path:
-    return Path(shutil.copy(seeded, tmp_path / "spbe.duckdb"))
-
-
-def _snapshot(db: Path) -> tuple:
-    with store.connected(db) as con:
+def _snapshot(store_copy: Path) -> tuple:
+    with store.connected(store_copy) as con:
         return store.table_counts(con), store.indicator_levels(con, "kota-ternate").to_dict()
 
 
-def test_resmi_levels_that_contradict_the_published_result_are_refused(db, tmp_path):
-    before = _snapshot(db)
+def test_resmi_levels_that_contradict_the_published_result_are_refused(store_copy, tmp_path):
+    before = _snapshot(store_copy)
     wb = _workbook(tmp_path / "resmi.xlsx", 2024, dict.fromkeys(range(1, 48), 5), "resmi")
-    result = _cli("import", wb, "--db", db)
-    assert result.returncode == 2
-    assert 'Sheet "Nilai Indikator", baris 2, kolom Tingkat' in result.stderr
-    assert "tidak cocok dengan hasil yang dipublikasikan KemenPANRB" in result.stderr
-    assert "domain 1 = 5,00 (dipublikasikan 1,80)" in result.stderr
-    after = _snapshot(db)
+    result = run("import", wb, "--db", store_copy)
+    assert result[0] == 2
+    assert 'Sheet "Nilai Indikator", baris 2, kolom Tingkat' in result[2]
+    assert "tidak cocok dengan hasil yang dipublikasikan KemenPANRB" in result[2]
+    assert "domain 1 = 5,00 (dipublikasikan 1,80)" in result[2]
+    after = _snapshot(store_copy)
     assert after[1] == before[1]  # no level written
     assert after[0]["import_log"] == before[0]["import_log"] + 1  # the refusal is logged
 
 
-def test_resmi_levels_that_reproduce_the_published_domains_are_accepted(db, tmp_path):
-    with store.connected(db) as con:
+def test_resmi_levels_that_reproduce_the_published_domains_are_accepted(store_copy, tmp_path):
+    with store.connected(store_copy) as con:
         rebuilt = store.indicator_levels(con, "kota-ternate", 2024, "rekonstruksi")
     profile = dict(zip(rebuilt["indicator"].astype(int), rebuilt["level"].astype(int)))
     wb = _workbook(tmp_path / "resmi.xlsx", 2024, profile, "resmi")
-    result = _cli("import", wb, "--db", db)
-    assert result.returncode == 0, result.stderr
-    assert "47 baris ditambahkan" in result.stdout
+    result = run("import", wb, "--db", store_copy)
+    assert result[0] == 0, result[2]
+    assert "47 baris ditambahkan" in result[1]
 
 
 @pytest.mark.parametrize("year", [2204, 9999])
-def test_a_year_beyond_next_year_is_refused_where_it_is_written(db, tmp_path, year):
+def test_a_year_beyond_next_year_is_refused_where_it_is_written(store_copy, tmp_path, year):
     wb = _workbook(tmp_path / "typo.xlsx", year, {1: 2}, "mandiri")
-    result = _cli("import", wb, "--db", db)
-    assert result.returncode == 2
-    assert 'Sheet "Nilai Indikator", baris 2, kolom Tahun' in result.stderr
-    assert f"Tahun {year} belum dapat dinilai" in result.stderr
+    result = run("import", wb, "--db", store_copy)
+    assert result[0] == 2
+    assert 'Sheet "Nilai Indikator", baris 2, kolom Tahun' in result[2]
+    assert f"Tahun {year} belum dapat dinilai" in result[2]
 
 
-def test_a_2025_self_assessment_shows_beside_the_news_figure(db, tmp_path, monkeypatch):
-    result = _cli("import", _workbook(tmp_path / "m.xlsx", 2025, D1_AT_4, "mandiri"), "--db", db)
-    assert result.returncode == 0, result.stderr
-    monkeypatch.setenv(store.DB_ENV, str(db))
+def test_a_2025_self_assessment_shows_beside_the_news_figure(store_copy, tmp_path, monkeypatch):
+    result = run(
+        "import",
+        _workbook(tmp_path / "m.xlsx", 2025, D1_AT_4, "mandiri"),
+        "--db",
+        store_copy,
+    )
+    assert result[0] == 0, result[2]
+    monkeypatch.setenv(store.DB_ENV, str(store_copy))
     clear_streamlit_caches()
     at = new_app_test()
     at.run()
@@ -104,11 +84,16 @@ def test_a_2025_self_assessment_shows_beside_the_news_figure(db, tmp_path, monke
     clear_streamlit_caches()
 
 
-def test_a_2026_pemdi_self_assessment_flags_every_page(db, tmp_path, monkeypatch):
+def test_a_2026_pemdi_self_assessment_flags_every_page(store_copy, tmp_path, monkeypatch):
     profile = dict.fromkeys(range(1, 21), 2)
-    result = _cli("import", _workbook(tmp_path / "p.xlsx", 2026, profile, "mandiri"), "--db", db)
-    assert result.returncode == 0, result.stderr
-    monkeypatch.setenv(store.DB_ENV, str(db))
+    result = run(
+        "import",
+        _workbook(tmp_path / "p.xlsx", 2026, profile, "mandiri"),
+        "--db",
+        store_copy,
+    )
+    assert result[0] == 0, result[2]
+    monkeypatch.setenv(store.DB_ENV, str(store_copy))
     clear_streamlit_caches()
     at = new_app_test()
     at.run()

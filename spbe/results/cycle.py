@@ -23,6 +23,16 @@ from spbe.results.published import is_present
 SELF_LABEL = "Mandiri — sementara"
 
 
+def _rows(frame: pd.DataFrame, instansi_code: str, year=None, **equal) -> pd.DataFrame:
+    """The rows of one instansi (and year, and columns equal to the given values)."""
+    keep = frame["instansi_code"] == instansi_code
+    if year is not None:
+        keep &= frame["year"] == year
+    for column, value in equal.items():
+        keep &= frame[column] == value
+    return frame[keep]
+
+
 @dataclass(frozen=True)
 class YearOption:
     """A year that has data for the instansi, and the instrument that scores it."""
@@ -96,11 +106,7 @@ def self_assessment(
     levels: pd.DataFrame, profiles: pd.DataFrame, instansi_code: str, year: int
 ) -> SelfAssessment | None:
     """The recomputed self-assessment of that year, or None when no complete profile is stored."""
-    rows = levels[
-        (levels["instansi_code"] == instansi_code)
-        & (levels["year"] == year)
-        & (levels["provenance"] == Provenance.MANDIRI)
-    ]
+    rows = _rows(levels, instansi_code, year, provenance=Provenance.MANDIRI)
     if rows.empty:
         return None
     fw = load_framework(str(rows["framework"].iloc[-1]))
@@ -109,11 +115,7 @@ def self_assessment(
     if set(profile) != set(fw.indicator_numbers):
         return None
     scored = score_profile(profile, fw)
-    mine = profiles[
-        (profiles["instansi_code"] == instansi_code)
-        & (profiles["year"] == year)
-        & (profiles["provenance"] == Provenance.MANDIRI)
-    ]
+    mine = _rows(profiles, instansi_code, year, provenance=Provenance.MANDIRI)
     last = mine["last_import"].max() if "last_import" in mine and len(mine) else None
     return SelfAssessment(
         instansi_code=instansi_code,
@@ -132,11 +134,7 @@ def incomplete_self_assessment(
     profiles: pd.DataFrame, instansi_code: str, year: int
 ) -> tuple[int, int] | None:
     """(indicators stored, indicators expected) when a mandiri profile is stored but incomplete."""
-    mine = profiles[
-        (profiles["instansi_code"] == instansi_code)
-        & (profiles["year"] == year)
-        & (profiles["provenance"] == Provenance.MANDIRI)
-    ]
+    mine = _rows(profiles, instansi_code, year, provenance=Provenance.MANDIRI)
     if mine.empty:
         return None
     fw = load_framework(str(mine["framework"].iloc[-1]))
@@ -146,11 +144,7 @@ def incomplete_self_assessment(
 
 def news_figure(official: pd.DataFrame, instansi_code: str, year: int) -> pd.Series | None:
     """A provisional figure from outside the store's levels (e.g. a news item), if any."""
-    rows = official[
-        (official["instansi_code"] == instansi_code)
-        & (official["year"] == year)
-        & (official["status"] == PROVISIONAL)
-    ]
+    rows = _rows(official, instansi_code, year, status=PROVISIONAL)
     return rows.iloc[0] if len(rows) else None
 
 
@@ -263,19 +257,12 @@ def track_table(
     """Per year with a self-assessment: the recomputed index and predicate beside the official
     ones (NaN where not published yet), newest first."""
     rows = []
-    years = profiles[
-        (profiles["instansi_code"] == instansi_code)
-        & (profiles["provenance"] == Provenance.MANDIRI)
-    ]["year"]
+    years = _rows(profiles, instansi_code, provenance=Provenance.MANDIRI)["year"]
     for year in sorted({int(y) for y in years}, reverse=True):
         assessed = self_assessment(levels, profiles, instansi_code, year)
         if assessed is None:
             continue
-        final = official[
-            (official["instansi_code"] == instansi_code)
-            & (official["year"] == year)
-            & (official["status"] == FINAL)
-        ]
+        final = _rows(official, instansi_code, year, status=FINAL)
         official_index = float(final["index_value"].iloc[0]) if len(final) else float("nan")
         official_predicate = str(final["predicate"].iloc[0]) if len(final) else ""
         rows.append(

@@ -10,15 +10,26 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
-from spbe.files.uploads import MAX_UPLOAD_BYTES
+from spbe.files.common import MAX_KEPT_PROBLEMS
+from spbe.files.uploads import MAX_ROWS, MAX_UPLOAD_BYTES
 from spbe.services.imports import WorkbookRejected, import_workbook
 from spbe.store import import_log, indicator_levels, open_store, table_counts
 from spbe.store.imports import STATUS_REFUSED, ImportRefused
 from tests.conftest import ROOT
-from tests.data.make_bad_workbooks import BAD_DIR, CORPUS, REFUSED, REJECTED, levels_workbook
+from tests.data.make_bad_workbooks import (
+    BAD_DIR,
+    CORPUS,
+    HEADER,
+    REFUSED,
+    REJECTED,
+    levels_workbook,
+    raw_workbook,
+    row_xml,
+)
 from tests.helpers_app import build_seeded_database
 
 DATA_TABLES = ("instansi", "official_result", "indicator_level", "opd", "indicator_owner")
@@ -136,3 +147,56 @@ def test_the_cli_refuses_with_exit_code_2_and_writes_no_data(db, name):
     con.close()
     assert {t: after[t] for t in DATA_TABLES} == {t: before[t] for t in DATA_TABLES}
     assert after["import_log"] == before["import_log"] + 1
+
+
+# -- bounded cost (issue #14): hostile files through the one import path ------------------------
+
+
+def _blank_rows(count: int) -> bytes:
+    return raw_workbook([row_xml(1, HEADER), *(b'<row r="%d"/>' % n for n in range(2, count + 2))])
+
+
+def test_a_million_blank_rows_are_refused_at_the_row_limit_and_logged(con):
+    counts, levels = _snapshot(con)
+    start = time.perf_counter()
+    with pytest.raises(WorkbookRejected) as refused:
+        import_workbook(con, _blank_rows(1_000_000), "sejuta-baris.xlsx", actor="uji")
+    assert time.perf_counter() - start < 10
+    problem = refused.value.problems[0]
+    assert (problem.sheet, problem.row, problem.column) == ("Nilai Indikator", MAX_ROWS + 1, None)
+    assert "lembar melebihi batas 100.000 baris" in str(refused.value)
+    after_counts, after_levels = _snapshot(con)
+    assert {t: after_counts[t] for t in DATA_TABLES} == {t: counts[t] for t in DATA_TABLES}
+    assert after_levels.equals(levels)
+    assert after_counts["import_log"] == counts["import_log"] + 1
+
+
+def test_fifty_thousand_bad_rows_give_a_capped_table_and_the_full_count(con):
+    rows = (
+        row_xml(n, ("Kota Ternate", 2024, n % 47 + 1, 3, "KemenPAN", None))
+        for n in range(2, 50_002)
+    )
+    with pytest.raises(WorkbookRejected) as refused:
+        import_workbook(con, raw_workbook([row_xml(1, HEADER), *rows]), "banyak.xlsx", actor="uji")
+    assert len(refused.value.problems) == MAX_KEPT_PROBLEMS
+    message = str(refused.value)
+    assert message.startswith('Berkas "banyak.xlsx" ditolak (50.000 masalah)')
+    assert "… dan 49.980 masalah lainnya." in message
+    assert len(message) < 5_000  # what the log and the page show stays small
+    log = import_log(con, limit=1).iloc[0]
+    assert log.status == STATUS_REFUSED and "(50.000 masalah)" in log.message
+
+
+def test_the_cli_refuses_a_million_blank_rows_with_exit_code_2(db, tmp_path):
+    path = tmp_path / "sejuta-baris.xlsx"
+    path.write_bytes(_blank_rows(1_000_000))
+    result = subprocess.run(
+        [sys.executable, "-m", "spbe", "import", "--db", str(db), str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "baris 100001: lembar melebihi batas 100.000 baris" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout

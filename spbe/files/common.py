@@ -1,10 +1,15 @@
 """Workbooks in and out (openpyxl): what the reader and the writers share (sheet names, columns,
-formats) and the refusal of a workbook. Reading: ``spbe.files.levels``; writing: ``spbe.files.writers``.
+formats), the refusal of a workbook, and the limits of reading an upload with the XML streaming
+they are counted on. Reading: ``spbe.files.levels`` (through ``spbe.files.uploads.open_upload``);
+writing: ``spbe.files.writers``.
 
-Reading (``read_levels_workbook``) is all-or-nothing: every problem in the file is collected as a
+Reading (``read_levels_workbook``) is all-or-nothing: every problem in the file is found as a
 ``Problem`` (sheet, row, column, rule — in Indonesian) and raised together in one
-``WorkbookError``; nothing is returned unless every row is valid. Database work (conflicts with
-stored values, transactions, the import log) belongs to ``spbe.store``.
+``WorkbookError``; nothing is returned unless every row is valid. Its cost is bounded: the first
+``MAX_KEPT_PROBLEMS`` problems are kept and all are counted (``WorkbookError.total``), and a file
+past a limit (``MAX_ROWS`` rows read, blank ones included, ``MAX_COLUMNS``, ``MAX_CELLS``, XML
+sizes) is refused with that one located problem. Database work (conflicts with stored values,
+transactions, the import log) belongs to ``spbe.store``.
 
 The sheet "Nilai Indikator" has one row per indicator level, header in row 1:
 
@@ -187,6 +192,12 @@ def _mb(size: int) -> str:
     return f"{size / MB:.0f} MB"
 
 
+def _cause(exc: BaseException) -> str:
+    """zlib.error, zipfile.BadZipFile, EOFError: what broke, for a "rusak" message."""
+    module = type(exc).__module__.split(".")[0]
+    return type(exc).__name__ if module == "builtins" else f"{module}.{type(exc).__name__}"
+
+
 class UploadError(SpbeError):
     """The file is not an acceptable workbook (Indonesian message)."""
 
@@ -259,7 +270,7 @@ class XmlPart:
         except expat.ExpatError:
             raise self.refuse(_DAMAGED.format("xml.ParseError"), 0) from None
         except _ZIP_ERRORS as exc:
-            cause = f"{type(exc).__module__.split('.')[0]}.{type(exc).__name__}"
+            cause = _cause(exc)
             raise self.refuse(_DAMAGED.format(cause), 0) from None
         yield
 

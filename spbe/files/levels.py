@@ -21,6 +21,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from spbe.core.errors import Problem, SpbeError
+from spbe.core.formatting import format_count
 from spbe.core.framework import (
     FRAMEWORKS_DIR,
     Framework,
@@ -256,9 +257,11 @@ def read_levels_workbook(
     """Read and validate the sheet "Nilai Indikator" of an uploaded workbook.
 
     ``instansi_lookup`` maps every accepted spelling (codes and names) to the instansi code; see the
-    module docstring for the rules. Raises ``WorkbookError`` listing every problem when anything is
-    wrong; otherwise returns the rows, the file's SHA-256 and its name (``file_name``, else the
-    path's or buffer's name, else "unggahan.xlsx").
+    module docstring for the rules. Raises ``WorkbookError`` when anything is wrong, with the first
+    ``MAX_KEPT_PROBLEMS`` problems in file order and the count of all (``total``), or with the one
+    limit the file passed (rows read, columns, cells, XML size: ``spbe.files.uploads``); otherwise
+    returns the rows, the file's SHA-256 and its name (``file_name``, else the path's or buffer's
+    name, else "unggahan.xlsx").
     """
     data, name = _read_source(source, file_name)
     sha256 = hashlib.sha256(data).hexdigest()
@@ -278,7 +281,9 @@ def read_levels_workbook(
 def _read_levels_sheet(book: UploadedBook, resolver: _InstansiResolver, directory: Path):
     sheet = _find_sheet(book, LEVELS_SHEET)
     if sheet is None:
-        present = ", ".join(f'"{t}"' for t in book.sheetnames) or "tidak ada"
+        titles = book.sheetnames
+        present = ", ".join(f'"{t[:40]}"' for t in titles[:10]) or "tidak ada"
+        present += f" dan {format_count(len(titles) - 10)} lainnya" if len(titles) > 10 else ""
         rule = f"sheet tidak ditemukan (sheet yang ada: {present})"
         return None, [Problem(LEVELS_SHEET, None, None, rule)]
     lines: Iterator[tuple[int, dict]] = book.rows(sheet)  # row elements, not the <dimension> tag
@@ -304,6 +309,12 @@ def _read_levels_sheet(book: UploadedBook, resolver: _InstansiResolver, director
     out: dict[str, list] = {c: [] for c in UPLOAD_COLUMNS}
     first_row_of: dict[tuple, int] = {}
     problems = ProblemLog()
+    known: dict[str, frozenset[int]] = {}  # framework id -> its indicator numbers
+
+    def numbers_of(fw: Framework) -> frozenset[int]:
+        if fw.id not in known:
+            known[fw.id] = frozenset(fw.indicator_numbers)
+        return known[fw.id]
 
     for row_number, values in lines:
         cells = [values.get(n) for n in numbers]
@@ -351,7 +362,7 @@ def _read_levels_sheet(book: UploadedBook, resolver: _InstansiResolver, director
                     "Indikator",
                     f"nilai {_show(raw_indicator)} harus nomor indikator (bilangan bulat)",
                 )
-            elif fw is not None and indicator not in fw.indicator_numbers:
+            elif fw is not None and indicator not in numbers_of(fw):
                 problem(
                     "Indikator",
                     f"indikator {indicator} tidak ada dalam {fw.name} ({fw.short_regulation}) "
@@ -396,7 +407,7 @@ def _read_levels_sheet(book: UploadedBook, resolver: _InstansiResolver, director
                     )
                 )
 
-        if row_problems:
+        if row_problems or problems:  # once refused, only the problems still matter
             problems.extend(row_problems)
             continue
         note = None if _is_blank(raw_note) else _note_text(raw_note)

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import (
     CALENDAR_MAC_1904,
     CALENDAR_WINDOWS_1900,
@@ -54,6 +54,7 @@ from spbe.files.common import (
     SheetError,
     UploadError,
     XmlPart,
+    _cause,
     _mb,
 )
 
@@ -70,6 +71,8 @@ __all__ = [
 ]
 
 _SCAN_CHUNK = MB
+_MACROS = "{}: berkas berisi makro (.xlsm); simpan ulang sebagai .xlsx tanpa makro."
+MAX_ZIP_MEMBERS = 10_000  # a workbook has tens of parts; each member costs a pass of the check
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:?([A-Z]+)?(\d+)?"')
 _EXCEL_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
@@ -88,10 +91,8 @@ def check_xlsx(
     if len(data) == 0:
         raise UploadError(f"{file_name}: berkas kosong.")
     if len(data) > max_bytes:
-        raise UploadError(
-            f"{file_name}: ukuran {len(data) / MB:.1f} MB melebihi batas "
-            f"{max_bytes / MB:.0f} MB.".replace(".", ",")
-        )
+        size = f"{len(data) / MB:.1f}".replace(".", ",")
+        raise UploadError(f"{file_name}: ukuran {size} MB melebihi batas {max_bytes / MB:.0f} MB.")
     if file_name.lower().endswith((".xlsm", ".xlsb", ".xls")):
         raise UploadError(f"{file_name}: hanya berkas .xlsx yang diterima (tanpa makro).")
     if data.startswith(_OLE_SIGNATURE):
@@ -106,17 +107,19 @@ def check_xlsx(
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-        names = {i.filename for i in infos}
-        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-            raise UploadError(
-                f"{file_name}: bukan berkas Excel .xlsx yang sah (bagian workbook tidak ada)."
-            )
-        content_types = archive.read("[Content_Types].xml")[: MAX_PART_XML_BYTES + 1]
     except _ZIP_ERRORS + (ValueError,):
         raise UploadError(f"{file_name}: berkas .xlsx rusak atau terpotong.") from None
-    if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in content_types:
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise UploadError(
-            f"{file_name}: berkas berisi makro (.xlsm); simpan ulang sebagai .xlsx tanpa makro."
+            f"{file_name}: bukan berkas Excel .xlsx yang sah (bagian workbook tidak ada)."
+        )
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise UploadError(_MACROS.format(file_name))
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise UploadError(
+            f"{file_name}: berkas berisi {format_count(len(infos))} bagian zip (batas "
+            f"{format_count(MAX_ZIP_MEMBERS)}); berkas ditolak demi keamanan."
         )
     declared = sum(i.file_size for i in infos)
     compressed = sum(i.compress_size for i in infos) or 1
@@ -132,6 +135,9 @@ def check_xlsx(
             "simpan ulang dari Excel."
         )
     actual, sheets = _scan_members(archive, infos, len(data), file_name)
+    with archive.open("[Content_Types].xml") as handle:  # scanned: within the limits
+        if b"macroEnabled" in handle.read(MAX_PART_XML_BYTES):
+            raise UploadError(_MACROS.format(file_name))
     return UploadCheck(len(data), actual, sheets)
 
 
@@ -171,7 +177,7 @@ def _scan_members(archive, infos, size: int, file_name: str) -> tuple[int, int]:
                         )
                     tail = chunk[-16:]
         except _ZIP_ERRORS as exc:  # a damaged stream, a bad CRC, a falsified size
-            cause = f"{type(exc).__module__.split('.')[0]}.{type(exc).__name__}"
+            cause = _cause(exc)
             raise UploadError(
                 f"{file_name}: berkas .xlsx rusak dan tidak dapat dibaca (bagian {name}: "
                 f"{cause}); simpan ulang dari Excel."
@@ -184,7 +190,9 @@ def _check_dimension(head: bytes, member: str, file_name: str) -> None:
     match = _DIMENSION.search(head)
     if match and match.group(2):
         rows = int(match.group(2))
-        cols = column_index_from_string((match.group(1) or b"A").decode())
+        cols = 0
+        for letter in (match.group(1) or b"A").decode():
+            cols = cols * 26 + ord(letter) - 64
         if rows > MAX_ROWS or cols > MAX_COLUMNS:
             raise UploadError(
                 f"{file_name}: lembar {member.rsplit('/', 1)[-1]} terlalu besar "
@@ -372,7 +380,7 @@ class UploadedBook:
         names = set(archive.namelist())
         start = self._relationships("_rels/.rels", "", names)
         found = [m for kind, m in start.values() if kind.endswith("/officeDocument")]
-        workbook = found[0] if found else "xl/workbook.xml"
+        workbook = next((m for m in found if m in names), "xl/workbook.xml")
         if workbook not in names:
             rule = f"berkas .xlsx rusak atau bukan buku kerja Excel (bagian {workbook} tidak ada)"
             raise SheetError(Problem(None, None, None, rule))

@@ -11,12 +11,16 @@ imports every file against a freshly seeded store and checks all of that. The he
 ``levels_workbook`` and ``rezip`` are shared with the fuzz, fault and page tests.
 
 Not in the corpus: a file over the 10 MB upload limit (it would bloat the repository);
-tests/test_bad_inputs.py builds one in memory.
+tests/test_bad_inputs.py builds one in memory. Neither are the hostile files of bounded cost
+(a million blank rows, a false <dimension>, zip bombs with falsified sizes): ``raw_workbook``
+writes them with zipfile alone, streamed, for tests/test_hostile_files.py and
+benchmarks/bench_hostile.py.
 """
 
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -66,6 +70,127 @@ def rezip(
         for name, content in (extra or {}).items():
             target.writestr(name, content)
     return out.getvalue()
+
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+_SHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def cell_xml(ref: str, value: object) -> str:
+    """One <c>: a number, a boolean, or an inline string (what openpyxl writes)."""
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float):
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    return f'<c r="{ref}" t="inlineStr"><is><t>{_escape(str(value))}</t></is></c>'
+
+
+def row_xml(number: int, values: Sequence[object]) -> bytes:
+    """A <row> with ``values`` from column A on (None leaves a cell out)."""
+    cells = "".join(
+        cell_xml(f"{chr(65 + k)}{number}", v) for k, v in enumerate(values) if v is not None
+    )
+    return f'<row r="{number}">{cells}</row>'.encode()
+
+
+def raw_workbook(
+    rows: Iterable[bytes],
+    *,
+    dimension: str | None = None,
+    sheet: str = SHEET,
+    members: dict[str, bytes | Iterable[bytes]] | None = None,
+    level: int = 1,
+) -> bytes:
+    """An .xlsx written with zipfile alone: the minimal parts, then one worksheet whose
+    <sheetData> holds ``rows`` (row XML, streamed into the zip, so a million rows cost seconds and
+    a few MB). ``dimension`` writes a <dimension ref> (true or false; None: no tag); ``members``
+    adds or replaces parts, as bytes or as chunks streamed in (xl/sharedStrings.xml and
+    xl/styles.xml get their relationship)."""
+    members = dict(members or {})
+    related = [
+        (f"rId{k}", kind, target)
+        for k, (kind, target) in enumerate(
+            [("sharedStrings", "sharedStrings.xml"), ("styles", "styles.xml")], start=2
+        )
+        if f"xl/{target}" in members
+    ]
+    rels = "".join(
+        f'<Relationship Id="{rid}" Type="{_REL_NS}/{kind}" Target="{target}"/>'
+        for rid, kind, target in [("rId1", "worksheet", "worksheets/sheet1.xml"), *related]
+    )
+    overrides = "".join(
+        f'<Override PartName="/xl/{target}" ContentType="application/vnd.openxmlformats-'
+        f'officedocument.spreadsheetml.{kind}+xml"/>'
+        for _rid, kind, target in related
+    )
+    parts = {
+        "[Content_Types].xml": f'<Types xmlns="{_TYPES}"><Default Extension="xml" '
+        'ContentType="application/xml"/><Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+        f'sheet1.xml" ContentType="{_SHEET_CT}"/>{overrides}</Types>',
+        "_rels/.rels": f'<Relationships xmlns="{_PACKAGE_RELS}"><Relationship Id="rId1" '
+        f'Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{MAIN_NS}" xmlns:r="{_REL_NS}"><sheets><sheet '
+        f'name="{_escape(sheet)}" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{_PACKAGE_RELS}">{rels}'
+        "</Relationships>",
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, members.pop(name, text.encode()))
+        with archive.open("xl/worksheets/sheet1.xml", "w") as handle:
+            handle.write(f'<worksheet xmlns="{MAIN_NS}">'.encode())
+            if dimension is not None:
+                handle.write(f'<dimension ref="{dimension}"/>'.encode())
+            handle.write(b"<sheetData>")
+            batch: list[bytes] = []
+            size = 0
+            for row in rows:
+                batch.append(row)
+                size += len(row)
+                if size > 1 << 20:
+                    handle.write(b"".join(batch))
+                    batch, size = [], 0
+            handle.write(b"".join(batch) + b"</sheetData></worksheet>")
+        for name, content in members.items():
+            if isinstance(content, bytes):
+                archive.writestr(name, content)
+                continue
+            with archive.open(name, "w") as handle:
+                for chunk in content:
+                    handle.write(chunk)
+    return out.getvalue()
+
+
+def falsify_sizes(
+    data: bytes, member: str, *, file_size: int | None = None, compress_size: int | None = None
+) -> bytes:
+    """The same zip with ``member``'s declared sizes overwritten in its local header and in its
+    central directory entry (the CRC is left alone): how a hostile file passes size checks."""
+    local = zipfile.ZipFile(io.BytesIO(data)).getinfo(member).header_offset
+    name = member.encode()
+    central = data.find(b"PK\x01\x02")
+    while data[central + 46 : central + 46 + len(name)] != name or (
+        struct.unpack_from("<H", data, central + 28)[0] != len(name)
+    ):
+        central = data.find(b"PK\x01\x02", central + 4)
+    patched = bytearray(data)
+    for offset, compress_at, size_at in ((local, 18, 22), (central, 20, 24)):
+        if compress_size is not None:
+            struct.pack_into("<I", patched, offset + compress_at, compress_size)
+        if file_size is not None:
+            struct.pack_into("<I", patched, offset + size_at, file_size)
+    return bytes(patched)
 
 
 def _damaged_deflate_stream(data: bytes, member: str = "xl/worksheets/sheet1.xml") -> bytes:
@@ -181,8 +306,8 @@ CORPUS: tuple[BadCase, ...] = (
         "isi-zip-rusak.xlsx",
         "aliran deflate rusak di dalam zip yang sah",
         REJECTED,
-        "rusak dan tidak dapat dibaca",
-        (None, None, None),
+        "rusak dan tidak dapat dibaca (bagian xl/worksheets/sheet1.xml: zlib.error)",
+        None,  # refused by the upload check, which decompresses every member
         lambda: _damaged_deflate_stream(levels_workbook([GOOD_ROW] * 40)),
     ),
     BadCase(
@@ -190,7 +315,7 @@ CORPUS: tuple[BadCase, ...] = (
         "XML lembar terpotong",
         REJECTED,
         "rusak dan tidak dapat dibaca (xml.ParseError)",
-        (None, None, None),
+        (SHEET, None, None),
         lambda: rezip(
             levels_workbook([GOOD_ROW]),
             replace={"xl/worksheets/sheet1.xml": lambda c: c[: len(c) * 2 // 3]},
@@ -350,7 +475,12 @@ def rezip_new(members: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in members.items():
-            archive.writestr(name, content)
+            if isinstance(content, bytes):
+                archive.writestr(name, content)
+                continue
+            with archive.open(name, "w") as handle:
+                for chunk in content:
+                    handle.write(chunk)
     return out.getvalue()
 
 

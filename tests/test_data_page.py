@@ -176,6 +176,18 @@ def test_a_bad_upload_lists_every_problem_by_sheet_row_and_column_and_writes_not
     assert log.iloc[0].status == STATUS_REFUSED
 
 
+def test_a_file_with_thousands_of_problems_sends_a_bounded_table(app_db, admin_hash):
+    """2.000 wrong levels: the message counts them all, the table holds the first 1.000."""
+    at = _ok(open_page(new_app_test(), PAGE))
+    _login(at)
+    rows = [("Kota Ternate", 2025, 1 + n % 47, 9, "mandiri", None) for n in range(2000)]
+    _upload(at, levels_workbook(rows), "banyak.xlsx")
+    assert at.error[0].value.startswith('Berkas "banyak.xlsx" ditolak (')
+    assert len(_frame(at, "Aturan")) == 1000
+    captions = " ".join(c.value for c in at.caption)
+    assert "Tabel memuat 1.000 masalah pertama dari " in captions
+
+
 def test_a_file_that_is_not_a_workbook_gets_the_upload_message(app_db, admin_hash):
     at = _ok(open_page(new_app_test(), PAGE))
     _login(at)

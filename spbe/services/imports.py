@@ -34,9 +34,10 @@ class WorkbookRejected(SpbeError):
     ``problems``: every ``Problem`` found (empty when the upload check refused the file).
     """
 
-    def __init__(self, message: str, problems: tuple = ()):
+    def __init__(self, message: str, problems: tuple = (), total: int | None = None):
         super().__init__(message)
-        self.problems = tuple(problems)  # located problems only (the message says the rest)
+        self.problems = tuple(problems)  # located problems kept (the message says the rest)
+        self.total = len(self.problems) if total is None else total  # every problem found
 
 
 def import_workbook(con, data: bytes, file_name: str, *, actor: str, replace: bool = False):
@@ -75,7 +76,8 @@ def import_workbook(con, data: bytes, file_name: str, *, actor: str, replace: bo
         message=str(err),
     )
     problems = err.problems if isinstance(err, WorkbookError) else ()
-    raise WorkbookRejected(f"{err}\nTidak ada data yang disimpan.", problems) from None
+    total = err.total if isinstance(err, WorkbookError) else 0
+    raise WorkbookRejected(f"{err}\nTidak ada data yang disimpan.", problems, total) from None
 
 
 def describe_changes(report: ImportReport, limit: int = 50) -> list[str]:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from spbe import ui
 from spbe.core.errors import SpbeError
+from spbe.core.formatting import format_count
 from spbe.core.framework import list_frameworks, load_framework
 from spbe.files.uploads import MAX_UPLOAD_BYTES
 from spbe.files.writers import write_template
@@ -58,6 +59,11 @@ def template_bytes() -> bytes:
 def _show_rejection(exc: WorkbookRejected) -> None:
     st.error(str(exc).splitlines()[0] if exc.problems else str(exc))
     if exc.problems:
+        if exc.total > len(exc.problems):
+            st.caption(
+                f"Tabel memuat {format_count(len(exc.problems))} masalah pertama dari "
+                f"{format_count(exc.total)}."
+            )
         st.dataframe(problems_display(exc.problems), hide_index=True, key="data_problems")
 
 

@@ -56,7 +56,7 @@ def indicator_heatmap(
         z[numbers.index(int(indicator)), years.index(int(year))] = float(level)
     hover, text = [], []
     for r, n in enumerate(numbers):
-        name = f"Indikator {n}: {framework.indicator(n).short_name}"
+        name = f"Indikator {n}: {framework.indicator(n).short_name}"  # the full name on hover
         hover_row, text_row = [], []
         for c, year in enumerate(years):
             if np.isnan(z[r, c]):
@@ -78,7 +78,7 @@ def indicator_heatmap(
         go.Heatmap(
             z=z,
             x=[str(y) for y in years],
-            y=[str(n) for n in numbers],
+            y=[framework.indicator(n).label for n in numbers],
             text=text,
             texttemplate="%{text}",
             hovertext=hover,

@@ -58,10 +58,16 @@ class Indicator:
     weight: Decimal
     aspect: int
     scale: str
+    short: str = ""  # a few words for charts and tables ("Tata Kelola Data"); from the file
 
     @property
     def short_name(self) -> str:
         return self.name.removeprefix(INDICATOR_PREFIX)
+
+    @property
+    def label(self) -> str:
+        """'32 · Layanan Perencanaan': the number and the short name, for charts and tables."""
+        return f"{self.number} · {self.short or self.short_name}"
 
 
 @dataclass(frozen=True)
@@ -230,6 +236,7 @@ def _parse(raw: dict, path: Path) -> Framework:
             _decimal(req(i, "weight", "indicators"), f"bobot indikator {i.get('number')}", path),
             int(req(i, "aspect", f"indikator {i.get('number')}")),
             str(req(i, "scale", f"indikator {i.get('number')}")),
+            str(i.get("short", "")),
         )
         for i in raw.get("indicators", [])
     )

@@ -140,7 +140,7 @@ def indicator_changes(
             continue
         steps.append(
             {
-                "label": f"Indikator {ind.number}",
+                "label": ind.label,
                 "name": ind.short_name,
                 "value": Decimal(delta * fw.weight_int(ind.number)) / denominator,
                 "indicator": ind.number,

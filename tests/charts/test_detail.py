@@ -28,8 +28,9 @@ def test_heatmap_indicator_by_year_with_names_in_the_hover(spbe2020):
     fig = indicator_heatmap(levels, spbe2020)
     (heat,) = fig.data
     assert list(heat.x) == ["2023", "2024"]
-    assert list(heat.y) == [str(n) for n in range(1, 48)]
-    row = list(heat.y).index("37")
+    assert list(heat.y) == [spbe2020.indicator(n).label for n in range(1, 48)]
+    assert heat.y[31] == "32 · Layanan Perencanaan"  # names, not numbers; the full name on hover
+    row = list(heat.y).index("37 · Kearsipan Dinamis")
     assert (heat.z[row][0], heat.z[row][1]) == (1, 3)
     assert heat.hovertext[row][1] == (
         "Indikator 37: Layanan Kearsipan Dinamis<br>2024: tingkat 3 (Transaksi)"

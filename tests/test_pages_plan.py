@@ -16,7 +16,7 @@ from spbe.core.costs import default_costs
 from spbe.core.framework import load_framework
 from spbe.core.scoring import score
 from spbe.files.plans import costs_workbook
-from spbe.store.scenarios import list_scenarios, load_costs, save_costs
+from spbe.store.scenarios import get_scenario, list_scenarios, load_costs, save_costs
 from tests.helpers_app import build_seeded_database, clear_streamlit_caches
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -271,3 +271,101 @@ def test_costs_saved_by_an_admin_change_the_plan(db):
     assert _metrics(at)["Biaya total"][0] == "Rp 1.580.000.000"
     assert "Mandiri untuk 6 dari 47 indikator" in _texts(at.caption)
     assert "oleh Rina" in _texts(at.caption)
+
+
+# -- annual budgets: the roadmap year by year ------------------------------------------------------
+
+
+def _rupiah(text: str) -> int:
+    return int(text.removeprefix("Rp ").replace(".", ""))
+
+
+def _roadmap_table(at: AppTest) -> pd.DataFrame:
+    [table] = [d.value for d in at.dataframe if "Anggaran" in d.value.columns]
+    return table
+
+
+def test_annual_budgets_give_the_roadmap_year_by_year(db):
+    at = _open(PERENCANA)
+    at.toggle(key="plan_annual").set_value(True).run()
+    _ok(at)
+    assert at.toggle(key="plan_one_step").value is True  # a roadmap starts one level a year
+    assert at.text_input(key="plan_annual_budgets").value == "750.000.000"
+    at.text_input(key="plan_annual_budgets").set_value("Rp 750.000.000; 700 juta").run()
+    _ok(at)
+    captions = _texts(at.caption)
+    assert "Anggaran: 2025: Rp 750.000.000; 2026: Rp 700.000.000 (selanjutnya" in captions
+    table = _roadmap_table(at)
+    assert table["Tahun"].tolist() == ["2025", "2026", "2027"]
+    spent, budgets = table["Biaya"].map(_rupiah), table["Anggaran"].map(_rupiah)
+    assert budgets.tolist() == [750_000_000, 700_000_000, 700_000_000]
+    assert (spent <= budgets).all()
+    assert (
+        table["Indeks sesudah"].iloc[-1] == "2,60" and table["Predikat sesudah"].iloc[-1] == "Baik"
+    )
+    assert (table["Predikat sesudah"].iloc[:-1] == "Cukup").all()  # not sooner: fewest years
+    # three years at most one level each cost at least Rp 1.780 jt (the planner with max_steps=3)
+    metrics = _metrics(at)
+    assert (
+        metrics["Biaya total"][0] == "Rp 1.780.000.000" == f"Rp {spent.sum():,}".replace(",", ".")
+    )
+    assert metrics["Predikat sesudah"][0] == "Baik"
+    assert "Baik tercapai pada 2027, dalam 3 tahun" in captions
+    years = [e.label for e in at.expander if e.label[:4] in ("2025", "2026", "2027")]
+    assert years[0].startswith("2025 — ") and "dari Rp 750.000.000" in years[0]
+
+    at.radio(key="plan_mode").set_value("anggaran").run()
+    at.number_input(key="plan_years").set_value(2).run()
+    _ok(at)
+    table = _roadmap_table(at)
+    assert table["Tahun"].tolist() == ["2025", "2026"]
+    assert (table["Biaya"].map(_rupiah) <= table["Anggaran"].map(_rupiah)).all()
+    assert "Indeks tertinggi dalam 2 tahun (2025–2026)" in _texts(at.caption)
+
+
+def test_an_unreadable_annual_budget_is_explained(db):
+    at = _open(PERENCANA)
+    at.toggle(key="plan_annual").set_value(True).run()
+    at.text_input(key="plan_annual_budgets").set_value("tujuh ratus juta").run()
+    _ok(at)
+    assert "tidak dapat dibaca sebagai Rupiah" in _texts(at.error)
+    assert not at.metric  # no plan from a budget nobody meant
+    at.text_input(key="plan_annual_budgets").set_value("-750 juta").run()
+    assert "tidak boleh negatif" in _texts(at.error)
+    at.text_input(key="plan_annual_budgets").set_value("750 juta").run()
+    _ok(at)
+    assert not at.error and _metrics(at)["Biaya total"][0] == "Rp 1.780.000.000"
+
+
+def test_a_roadmap_saved_as_a_scenario_comes_back(db):
+    at = _open(PERENCANA)
+    at.toggle(key="plan_annual").set_value(True).run()
+    at.text_input(key="plan_save_name").set_value("Baik dalam 3 tahun")
+    at.button(key="FormSubmitter:plan_save-Simpan skenario").click().run()
+    _ok(at)
+    assert "Skenario 'Baik dalam 3 tahun' tersimpan" in _texts(at.success)
+    at.toggle(key="plan_annual").set_value(False).run()  # and the single plan beside it
+    at.toggle(key="plan_one_step").set_value(False).run()  # (on since the roadmap switched it on)
+    at.text_input(key="plan_save_name").set_value("Menuju Baik")
+    at.button(key="FormSubmitter:plan_save-Simpan skenario").click().run()
+    _ok(at)
+    con = store.open_store(db, seed=False)
+    try:
+        ids = [int(i) for i in list_scenarios(con, "kota-ternate")["id"]]  # newest first
+        saved, single = (get_scenario(con, i) for i in reversed(ids))
+    finally:
+        con.close()
+    roadmap = saved.plan["roadmap"]
+    assert saved.plan["annual_budgets"] == [750_000_000] and saved.plan["years"] == 5
+    assert [y["year"] for y in roadmap["years"]] == [2025, 2026, 2027]
+    assert roadmap["total_cost"] == sum(y["cost"] for y in roadmap["years"]) == 1_780_000_000
+    assert all(y["cost"] <= y["budget"] == 750_000_000 for y in roadmap["years"])
+    assert "roadmap" not in single.plan and single.plan["total_cost"] == 1_760_000_000
+
+    sim = _open(SIMULASI)
+    sim.multiselect(key="sim_compare").set_value(ids).run()
+    _ok(sim)
+    table = sim.dataframe[0].value
+    assert table.loc["Peta jalan", "Baik dalam 3 tahun"] == "3 tahun (2025–2027)"
+    assert table.loc["Biaya", "Baik dalam 3 tahun"] == "Rp 1.780.000.000"
+    assert table.loc["Peta jalan", "Menuju Baik"] == "–"

@@ -1,4 +1,5 @@
-"""Perencana Anggaran: the cheapest plan to a target, or the largest gain within a budget."""
+"""Perencana Anggaran: the cheapest plan to a target, or the largest gain within a budget; with
+annual budgets, the roadmap year by year (fewest years to the target, or the best index)."""
 
 import streamlit as st
 
@@ -22,7 +23,7 @@ actor, read_only = planning.admin()
 opd, owners = ui.opd_and_owners(profile.instansi_code)
 leads, confirmed = lead_opd_names(profile.profile(), owners, opd, fw)
 try:
-    plan = run_plan(profile.profile(), settings, fw, costs.mapping(), leads)
+    plan = run_plan(profile.profile(), settings, fw, costs.mapping(), leads, profile.year + 1)
 except SpbeError as exc:
     plans.stop_on(exc)
 planning.write_url(state_of(session, settings))

@@ -105,13 +105,16 @@ def roadmap_figure(
     table: pd.DataFrame, start_index: float, start_predicate: str, start_year: int, fw: Framework
 ) -> go.Figure:
     """Bars of the index after each roadmap year (the start year first), coloured by predicate,
-    with the bands shaded and each year's cost in the hover."""
+    with the bands shaded and each year's cost in the hover ("Rp … dari Rp …" when ``table`` has
+    a ``budget`` column: an annual-budget roadmap). ``table``: year, index, predicate, cost."""
     fig = go.Figure()
     add_shapes(fig, band_shapes(fig, fw))
     years = [str(start_year), *[str(y) for y in table["year"]]]
     values = [start_index, *table["index"].astype(float)]
     names = [start_predicate, *table["predicate"]]
     costs = ["profil awal", *[format_rupiah(c) for c in table["cost"]]]
+    if "budget" in table.columns:
+        costs[1:] = [f"{c} dari {format_rupiah(b)}" for c, b in zip(costs[1:], table["budget"])]
     fig.add_trace(
         go.Bar(
             x=years,

@@ -1,14 +1,144 @@
-"""Display tables and texts of the planning pages (Indonesian labels, decimal comma, Rupiah)."""
+"""Display tables and texts of the planning pages (Indonesian labels, decimal comma, Rupiah), and
+Rupiah amounts as people type them."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
 
 import pandas as pd
 
 from spbe.core.costs import INDICATOR_COLUMN, cost_columns
+from spbe.core.errors import SpbeError
 from spbe.core.formatting import format_delta, format_index, format_number, format_rupiah
 from spbe.core.framework import Framework
 from spbe.core.provenance import provenance_label
+from spbe.core.roadmap import MAX_YEARS
 from spbe.core.scenario import InstansiCosts
+
+MAX_BUDGET = 10**15  # Rupiah: one quadrillion; anything above is a typo
+RUPIAH_EXAMPLES = "750000000, 750.000.000, Rp 750.000.000, 750 juta atau 1,5 miliar"
+_SCALES = {"ribu": 3, "rb": 3, "juta": 6, "jt": 6, "miliar": 9, "milyar": 9, "triliun": 12}
+_SCALE = "|".join(sorted(_SCALES, key=len, reverse=True))
+# One amount: "Rp" (optional), whole Rupiah with thousands points or plain digits, a decimal part
+# only before a scale word ("1,5 miliar") or as no sen ("750.000.000,00", "750.000,-"), a scale word.
+_AMOUNT = re.compile(
+    rf"(?:rp\.?\s*)?(?P<whole>\d{{1,3}}(?:\.\d{{3}})+(?!\d)|\d+)"
+    rf"(?:(?P<fraction>[.,]\d+)(?=\s*(?:{_SCALE})\b)|,0{{1,2}}(?!\d)|[.,]-)?"
+    rf"(?:\s*(?P<scale>{_SCALE})\b)?"
+)
+_NEGATIVE = re.compile(r"(?:rp\.?\s*)?[-−–]\s*(?:rp\.?\s*)?\d")
+_COMMA_THOUSANDS = re.compile(rf"(?<![\d.,])\d{{1,3}}(?:,\d{{3}})+(?![\d.,]|\s*(?:{_SCALE})\b)")
+# "1,5" or "2,75" without a scale word: a decimal comma (sen), not two budgets
+_SEN = re.compile(rf"\d,(?!0{{1,2}}(?!\d))\d{{1,2}}(?!\d|\s*(?:{_SCALE})\b)")
+_SEPARATORS = ";,|\n"
+
+
+class BudgetError(SpbeError):
+    """A Rupiah amount typed by a person cannot be read (Indonesian message)."""
+
+
+def parse_budgets(text: object, what: str = "Anggaran") -> tuple[int, ...]:
+    """Whole Rupiah amounts typed by a person, in order: one, or one per year separated by ";"
+    (or ","). Each may be "750000000", "750.000.000", "Rp 750.000.000", "750 juta", "1,5 miliar"
+    (thousands point, decimal comma; ribu, rb, juta, jt, miliar, milyar, triliun). Raises
+    BudgetError for anything else: empty, negative, not a number, fractions of a Rupiah, more
+    than ``MAX_BUDGET`` or more than ``MAX_YEARS`` figures."""
+    typed = " ".join(str(text if text is not None else "").split())
+    folded = typed.casefold()
+    if not folded:
+        raise BudgetError(f"{what} belum diisi. Tulis misalnya {RUPIAH_EXAMPLES}.")
+    if _COMMA_THOUSANDS.search(folded):
+        raise BudgetError(
+            f"{what} '{typed}': pemisah ribuan memakai titik (750.000.000), bukan koma; "
+            "pisahkan anggaran beberapa tahun dengan titik koma (750.000.000; 800.000.000)."
+        )
+    if _SEN.search(folded):
+        raise BudgetError(
+            f"{what} '{typed}' harus dalam Rupiah utuh (tanpa sen); untuk pecahan tulis "
+            "satuannya, misalnya 1,5 miliar."
+        )
+    amounts, pos = [], 0
+    while pos < len(folded):
+        if _NEGATIVE.match(folded, pos):
+            raise BudgetError(f"{what} tidak boleh negatif ('{typed}').")
+        found = _AMOUNT.match(folded, pos)
+        if found is None:
+            raise _unreadable(typed, what)
+        amounts.append(_amount(found, typed, what))
+        pos = found.end()
+        while pos < len(folded) and folded[pos] == " ":
+            pos += 1
+        if pos < len(folded):
+            if folded[pos] not in _SEPARATORS:
+                raise _unreadable(typed, what)
+            pos += 1
+            while pos < len(folded) and (folded[pos] == " " or folded[pos] in _SEPARATORS):
+                pos += 1
+    if len(amounts) > MAX_YEARS:
+        raise BudgetError(f"{what}: paling banyak {MAX_YEARS} angka (satu per tahun).")
+    return tuple(amounts)
+
+
+def parse_rupiah(text: object, what: str = "Anggaran") -> int:
+    """One whole Rupiah amount typed by a person (forms as in ``parse_budgets``)."""
+    amounts = parse_budgets(text, what)
+    if len(amounts) != 1:
+        raise BudgetError(f"{what}: tulis satu angka Rupiah, bukan {len(amounts)}.")
+    return amounts[0]
+
+
+def _unreadable(typed: str, what: str) -> BudgetError:
+    return BudgetError(
+        f"{what} '{typed}' tidak dapat dibaca sebagai Rupiah. Tulis misalnya {RUPIAH_EXAMPLES}; "
+        "anggaran beberapa tahun dipisah titik koma: 750 juta; 800 juta."
+    )
+
+
+def _amount(found: re.Match, typed: str, what: str) -> int:
+    value = Decimal(found["whole"].replace(".", ""))
+    if found["fraction"]:
+        value += Decimal("0." + found["fraction"][1:])
+    if found["scale"]:
+        value = value.scaleb(_SCALES[found["scale"]])
+    if value != value.to_integral_value():
+        raise BudgetError(f"{what} '{typed}' harus dalam Rupiah utuh (tanpa sen).")
+    if value > MAX_BUDGET:
+        raise BudgetError(
+            f"{what} '{typed}' terlalu besar (lebih dari {format_rupiah(MAX_BUDGET)})."
+        )
+    return int(value)
+
+
+def budgets_text(budgets: Sequence[int], start_year: int | None = None) -> str:
+    """People's text of annual budgets: "Rp 750.000.000 per tahun" or, one per year, "2025:
+    Rp 750.000.000; 2026: Rp 800.000.000 (selanjutnya Rp 800.000.000 per tahun)"."""
+    if len(set(budgets)) <= 1:
+        return f"{format_rupiah(budgets[0]) if budgets else '–'} per tahun"
+    labels = [
+        f"tahun ke-{k}" if start_year is None else str(start_year + k - 1)
+        for k in range(1, len(budgets) + 1)
+    ]
+    listed = "; ".join(f"{y}: {format_rupiah(b)}" for y, b in zip(labels, budgets))
+    return f"{listed} (selanjutnya {format_rupiah(budgets[-1])} per tahun)"
+
+
+def budgets_input(budgets: Sequence[int]) -> str:
+    """Budgets as typed back into the page: "750.000.000; 800.000.000"."""
+    return "; ".join(format_rupiah(b).removeprefix("Rp ") for b in budgets)
+
+
+def number_ranges(numbers: Sequence[int]) -> str:
+    """[1, 2, 3, 5, 7, 8] -> '1–3, 5, 7–8'."""
+    values = sorted({int(n) for n in numbers})
+    runs: list[list[int]] = []
+    for n in values:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
 
 
 def format_points(value: float) -> str:
@@ -67,9 +197,20 @@ def comparison_display(comparison: pd.DataFrame, fw: Framework) -> pd.DataFrame:
     }
     for g in items:
         rows[f"{label} {g.number}"] = comparison[f"{kind}_{g.number}"].map(format_index)
+    if "roadmap_years" in comparison:
+        rows["Peta jalan"] = comparison["roadmap_years"].map(_years_text)
     table = pd.DataFrame(rows)
     table.index = comparison["name"]
     return table.T
+
+
+def _years_text(years) -> str:
+    """(2025, 2026, 2027) -> "3 tahun (2025–2027)"; "–" without a roadmap."""
+    years = list(years) if isinstance(years, tuple | list) else []
+    if not years:
+        return "–"
+    span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    return f"{len(years)} tahun ({span})"
 
 
 def admin_only_message(what: str, admin_configured: bool, read_only: bool) -> str:
@@ -82,3 +223,41 @@ def admin_only_message(what: str, admin_configured: bool, read_only: bool) -> st
             "(SPBE_ADMIN_PASSWORD_HASH; buat dengan `python -m spbe hash-password`)."
         )
     return f"{what.capitalize()} hanya untuk admin: masuk sebagai admin di bilah samping."
+
+
+def roadmap_display(table: pd.DataFrame) -> pd.DataFrame:
+    """``roadmap_table`` (or ``saved_roadmap``) for people: Tahun, Indikator naik, Biaya,
+    Anggaran, Sisa anggaran, Indeks sesudah, Predikat sesudah."""
+    return pd.DataFrame(
+        {
+            "Tahun": table["year"].astype(str),
+            "Indikator naik": [
+                f"{len(raised)}: {number_ranges(raised)}" if raised else "–"
+                for raised in table["indicators"]
+            ],
+            "Biaya": table["cost"].map(format_rupiah),
+            "Anggaran": table["budget"].map(format_rupiah),
+            "Sisa anggaran": (table["budget"] - table["cost"]).map(format_rupiah),
+            "Indeks sesudah": table["index_after"].map(format_index),
+            "Predikat sesudah": table["predicate_after"].astype(str),
+        }
+    )
+
+
+def roadmap_summary(table: pd.DataFrame, target_name: str | None, feasible: bool) -> str:
+    """One sentence on a roadmap: when the target is reached (or not) and what it costs."""
+    if table.empty:
+        return "Target sudah tercapai pada profil awal; tidak ada kenaikan yang perlu dibiayai."
+    first, last = int(table["year"].iloc[0]), int(table["year"].iloc[-1])
+    span = str(first) if first == last else f"{first}–{last}"
+    cost, budget = format_rupiah(table["cost"].sum()), format_rupiah(table["budget"].sum())
+    after = f"{format_index(table['index_after'].iloc[-1])} ({table['predicate_after'].iloc[-1]})"
+    if target_name is None:
+        head = f"Indeks tertinggi dalam {len(table)} tahun ({span}): {after}"
+    elif feasible:
+        head = f"{target_name} tercapai pada {last}, dalam {len(table)} tahun: indeks {after}"
+    else:
+        head = (
+            f"{target_name} belum tercapai dalam {len(table)} tahun ({span}); paling tinggi {after}"
+        )
+    return f"{head}. Biaya {cost} dari anggaran {budget} untuk tahun-tahun itu."

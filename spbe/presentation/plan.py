@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -12,7 +12,9 @@ from spbe.core.errors import SpbeError
 from spbe.core.framework import Framework
 from spbe.core.planner import Plan, cheapest_plan
 from spbe.core.provenance import Provenance, provenance_label
+from spbe.core.roadmap import Roadmap, fastest_roadmap
 from spbe.core.scoring import index_scaled, predicate_scaled
+from spbe.planning.tables import number_ranges
 from spbe.results.contributions import Contributions, opd_contributions
 from spbe.results.insights import Kpi
 
@@ -46,6 +48,9 @@ class StoryPlan:
     contributions: Contributions | None
     note: str | None  # why there is no plan (or no OPD mapping), in Indonesian
     one_year: Plan | None = None  # the cheapest plan with at most one step per indicator
+    roadmap: Roadmap | None = None  # under annual budgets, when the story was given them
+    annual_budgets: tuple[float, ...] = ()  # as given to build_story (() = none)
+    roadmap_note: str | None = None  # why the annual-budget roadmap could not be computed
 
 
 def roadmap(plan: Plan, levels: Mapping[int, int], framework: Framework, start_year: int):
@@ -77,18 +82,6 @@ def roadmap(plan: Plan, levels: Mapping[int, int], framework: Framework, start_y
     return pd.DataFrame(rows)
 
 
-def number_ranges(numbers: Sequence[int]) -> str:
-    """[1, 2, 3, 5, 7, 8] -> '1–3, 5, 7–8'."""
-    values = sorted({int(n) for n in numbers})
-    runs: list[list[int]] = []
-    for n in values:
-        if runs and n == runs[-1][1] + 1:
-            runs[-1][1] = n
-        else:
-            runs.append([n, n])
-    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
-
-
 def story_profile(levels: pd.DataFrame, kpi: Kpi, fw: Framework) -> StoryProfile | None:
     rows = levels[(levels["instansi_code"] == kpi.instansi_code) & (levels["year"] == kpi.year)]
     if "framework" in rows.columns:
@@ -100,7 +93,37 @@ def story_profile(levels: pd.DataFrame, kpi: Kpi, fw: Framework) -> StoryProfile
     return None
 
 
-def story_plan(kpi, fw, levels, opd, owners, costs) -> StoryPlan:
+def story_plan(kpi, fw, levels, opd, owners, costs, annual_budgets=None) -> StoryPlan:
+    """The plan behind slides 4–6; with ``annual_budgets`` (one Rupiah figure or one per year)
+    also the fastest, then cheapest, roadmap to the next predicate under them."""
+    planned = _story_plan(kpi, fw, levels, opd, owners, costs)
+    if annual_budgets is None or planned.plan is None:
+        return planned
+    budgets = (
+        tuple(annual_budgets)
+        if isinstance(annual_budgets, Sequence) and not isinstance(annual_budgets, str)
+        else (annual_budgets,)
+    )
+    leads = None
+    if planned.contributions is not None:
+        by_indicator = planned.contributions.by_indicator
+        leads = dict(zip(by_indicator["indicator"], by_indicator["lead_opd"]))
+    try:
+        found = fastest_roadmap(
+            planned.profile.mapping(),
+            kpi.next_predicate,
+            fw,
+            planned.costs.mapping(),
+            list(budgets),
+            owners=leads,
+            start_year=kpi.year + 1,
+        )
+    except SpbeError as exc:
+        return replace(planned, annual_budgets=budgets, roadmap_note=str(exc))
+    return replace(planned, roadmap=found, annual_budgets=budgets)
+
+
+def _story_plan(kpi, fw, levels, opd, owners, costs) -> StoryPlan:
     profile = story_profile(levels, kpi, fw)
     if profile is None:
         note = (

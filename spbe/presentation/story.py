@@ -19,10 +19,14 @@ The six slides:
    the rule the contributions use, so the OPD costs add up to the plan's cost;
 6. the roadmap: the plan of slide 4 spread over the following years with at most one level step
    per indicator per year (levels are cumulative: a raise 1→3 is year 1: 1→2, year 2: 2→3). The
-   plan stays the cheapest one; the roadmap only orders its steps in time."""
+   plan stays the cheapest one; the roadmap only orders its steps in time. Given annual budgets
+   (``build_story(..., annual_budgets=...)``), the slide shows instead the exact roadmap under
+   them (``spbe.core.roadmap.fastest_roadmap``: fewest years, then cheapest, one level per
+   indicator per year), each year's spend and the index after it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -41,6 +45,8 @@ from spbe.core.costs import CostTable
 from spbe.core.formatting import format_delta, format_index, format_rupiah
 from spbe.core.framework import Framework, load_framework
 from spbe.core.provenance import Provenance, provenance_caption
+from spbe.core.roadmap import DEFAULT_HORIZON
+from spbe.planning.tables import budgets_text
 from spbe.presentation.plan import (
     StoryPlan,
     number_ranges,
@@ -136,9 +142,12 @@ def build_story(
     *,
     made_on: date,
     costs: CostTable | None = None,
+    annual_budgets: float | Sequence[float] | None = None,
 ) -> Story:
     """The six slides for ``instansi_code`` in ``year``. Raises ValueError (Indonesian) when the
-    instansi has no result in that year. ``costs`` defaults to the illustrative cost table."""
+    instansi has no result in that year. ``costs`` defaults to the illustrative cost table.
+    ``annual_budgets`` (Rupiah: one figure for every year or one per year, the last repeating)
+    makes slide 6 the roadmap under those budgets; without them it spreads slide 4's plan."""
     kpi = summary_kpi(official, instansi_code, int(year))
     row = result_row(official, instansi_code, int(year))
     fw = load_framework(str(row["framework"]))
@@ -147,7 +156,7 @@ def build_story(
         + (f" ({kpi.source})" if kpi.source else "")
         + f" · disusun {indonesian_date(made_on)}"
     )
-    planned = story_plan(kpi, fw, levels, opd, owners, costs)
+    planned = story_plan(kpi, fw, levels, opd, owners, costs, annual_budgets)
     builders = (_title, _trend, _domains, _gap, _opd, _roadmap)
     parts = [build(kpi, row, fw, official, planned) for build in builders]
     slides = tuple(
@@ -380,6 +389,8 @@ def _opd(kpi: Kpi, row, fw: Framework, official, planned: StoryPlan) -> dict:
 
 
 def _roadmap(kpi: Kpi, row, fw: Framework, official, planned: StoryPlan) -> dict:
+    if planned.annual_budgets and planned.plan is not None and planned.plan.raises:
+        return _budget_roadmap(kpi, fw, planned)
     title = "Peta jalan: satu tingkat per indikator per tahun"
     plan = planned.plan
     if plan is None or not plan.raises:
@@ -418,4 +429,53 @@ def _roadmap(kpi: Kpi, row, fw: Framework, official, planned: StoryPlan) -> dict
         figures=[roadmap_figure(table, plan.index_before, plan.predicate_before, kpi.year, fw)],
         table=display,
         provenance=plan_provenance(kpi, planned),
+    )
+
+
+def _budget_roadmap(kpi: Kpi, fw: Framework, planned: StoryPlan) -> dict:
+    """Slide 6 under annual budgets: the exact roadmap, each year's spend and index after."""
+    title = "Peta jalan dengan anggaran per tahun"
+    budgets = budgets_text(planned.annual_budgets, kpi.year + 1)
+    provenance = plan_provenance(kpi, planned, f"Anggaran: {budgets}")
+    road = planned.roadmap
+    if road is None:
+        return _slide(
+            title, "Belum ada peta jalan", points=[planned.roadmap_note], provenance=provenance
+        )
+    years = road.years
+    display = pd.DataFrame(
+        {
+            "Tahun": [str(y.year_number) for y in years],
+            "Indikator naik 1 tingkat": [number_ranges(y.raises) for y in years],
+            "Biaya": [format_rupiah(y.cost) for y in years],
+            "Indeks": [f"{format_index(y.index_after)} {y.predicate_after}" for y in years],
+        }
+    )
+    target = kpi.next_predicate
+    if road.feasible:
+        headline = f"{target} pada {years[-1].year_number}"
+    else:
+        headline = f"{target} belum tercapai dalam {DEFAULT_HORIZON} tahun"
+    points = [
+        f"Anggaran {budgets}: tahun paling sedikit, lalu biaya terendah (terbukti); paling "
+        "banyak satu tingkat per indikator per tahun; sisa anggaran tidak terbawa.",
+        f"{len(years)} tahun, {format_rupiah(road.total_cost)}; rencana termurah tanpa batas "
+        f"tahunan (slide 4): {format_rupiah(planned.plan.total_cost)}.",
+        None
+        if road.feasible
+        else f"Dengan anggaran ini indeks tertinggi dalam {DEFAULT_HORIZON} tahun: "
+        f"{format_index(road.index_after)} ({road.predicate_after}).",
+    ]
+    table = pd.DataFrame(
+        {
+            "year": [y.year_number for y in years],
+            "index": [y.index_after for y in years],
+            "predicate": [y.predicate_after for y in years],
+            "cost": [y.cost for y in years],
+            "budget": [y.budget for y in years],
+        }
+    )
+    figure = roadmap_figure(table, road.index_before, road.predicate_before, kpi.year, fw)
+    return _slide(
+        title, headline, points=points, figures=[figure], table=display, provenance=provenance
     )

@@ -92,3 +92,28 @@ def test_user_given_scenario_names_are_escaped_in_legend_and_hover(fw, everyone_
     fig = scenario_groups_figure(comparison, fw)
     assert fig.data[0].name == "&lt;a href=&quot;http://contoh&quot;&gt;klik&lt;/a&gt; (Cukup)"
     assert all("<a" not in text for text in fig.data[0].hovertext)
+
+
+def test_the_roadmap_figure_shows_each_year_against_its_budget(fw):
+    from spbe.charts.slides import roadmap_figure
+
+    table = pd.DataFrame(
+        {
+            "year": [2025, 2026],
+            "index": [2.229, 2.604],
+            "predicate": ["Cukup", "Baik"],
+            "cost": [750 * JT, 320 * JT],
+            "budget": [750 * JT, 800 * JT],
+        }
+    )
+    bars = roadmap_figure(table, 1.894, "Cukup", 2024, fw).data[0]
+    assert list(bars.x) == ["2024", "2025", "2026"]
+    assert list(bars.y) == [1.894, 2.229, 2.604]
+    assert list(bars.customdata) == [
+        "profil awal",
+        "Rp 750.000.000 dari Rp 750.000.000",
+        "Rp 320.000.000 dari Rp 800.000.000",
+    ]
+    assert bars.text[-1] == "2,60<br>Baik"
+    plain = roadmap_figure(table.drop(columns="budget"), 1.894, "Cukup", 2024, fw).data[0]
+    assert plain.customdata[1] == "Rp 750.000.000"  # the plan spread over years: no budget

@@ -145,6 +145,70 @@ def test_roadmap_slide_reaches_the_plan_one_step_per_indicator_per_year(ternate)
     assert road.headline == f"Baik pada {table['Tahun'].iloc[-1]}"
 
 
+def _rupiah(text: str) -> int:
+    return int(text.removeprefix("Rp ").replace(".", ""))
+
+
+def test_roadmap_slide_under_an_annual_budget(frames, ternate):
+    official, per = frames
+    story = build_story(
+        official, *per["kota-ternate"], "kota-ternate", 2024, made_on=MADE_ON,
+        annual_budgets=750_000_000,
+    )  # fmt: skip
+    road = story.slides[5]
+    assert road.title == "Peta jalan dengan anggaran per tahun"
+    table = road.table
+    assert list(table.columns) == ["Tahun", "Indikator naik 1 tingkat", "Biaya", "Indeks"]
+    assert table["Tahun"].tolist() == ["2025", "2026", "2027"]
+    spent = [_rupiah(v) for v in table["Biaya"]]
+    assert all(c <= 750_000_000 for c in spent)
+    # fewest years: two would need Rp 2.090 jt (at most two steps each) > 2 × Rp 750 jt; the
+    # cheapest three-year schedule costs what at most three steps each cost, Rp 1.780 jt
+    assert sum(spent) == 1_780_000_000
+    assert table["Indeks"].tolist()[-1] == "2,60 Baik"
+    assert all(v.endswith("Cukup") for v in table["Indeks"].iloc[:-1])
+    assert road.headline == "Baik pada 2027"
+    assert road.points[0].startswith("Anggaran Rp 750.000.000 per tahun: tahun paling sedikit")
+    assert road.points[1] == (
+        "3 tahun, Rp 1.780.000.000; rencana termurah tanpa batas tahunan (slide 4): "
+        "Rp 1.760.000.000."
+    )
+    assert road.provenance.endswith("Anggaran: Rp 750.000.000 per tahun")
+    bars = road.figures[0].data[0]
+    assert list(bars.x) == ["2024", "2025", "2026", "2027"]
+    assert bars.customdata[1] == f"{table['Biaya'].iloc[0]} dari Rp 750.000.000"
+    for with_budget, without in zip(story.slides[:5], ternate.slides[:5], strict=True):
+        assert (with_budget.headline, with_budget.points) == (without.headline, without.points)
+    assert ternate.slides[5].title == "Peta jalan: satu tingkat per indikator per tahun"
+
+
+def test_roadmap_slide_when_the_budget_is_too_small_or_differs_by_year(frames):
+    official, per = frames
+    # ten years of Rp 170 jt (Rp 1.700 jt) cannot pay for Baik: even without yearly limits the
+    # cheapest way costs Rp 1.760 jt (slide 4)
+    small = build_story(
+        official, *per["kota-ternate"], "kota-ternate", 2024, made_on=MADE_ON,
+        annual_budgets=[170_000_000],
+    ).slides[5]  # fmt: skip
+    assert small.headline == "Baik belum tercapai dalam 10 tahun"
+    assert small.table["Tahun"].tolist() == [str(y) for y in range(2025, 2035)]
+    assert all(_rupiah(v) <= 170_000_000 for v in small.table["Biaya"])
+    last = small.table["Indeks"].iloc[-1]
+    assert last.endswith("Cukup") and last < "2,60"
+    index, predicate = last.split(" ", 1)
+    assert small.points[2] == (
+        f"Dengan anggaran ini indeks tertinggi dalam 10 tahun: {index} ({predicate})."
+    )
+    varied = build_story(
+        official, *per["kota-ternate"], "kota-ternate", 2024, made_on=MADE_ON,
+        annual_budgets=[750_000_000, 700_000_000],
+    ).slides[5]  # fmt: skip
+    spent = [_rupiah(v) for v in varied.table["Biaya"]]
+    assert spent[0] <= 750_000_000 and all(c <= 700_000_000 for c in spent[1:])
+    assert sum(spent) == 1_780_000_000
+    assert "2025: Rp 750.000.000; 2026: Rp 700.000.000" in varied.provenance
+
+
 def test_a_year_without_levels_still_has_six_slides_with_the_reason(frames):
     story = story_of(frames, "kota-ternate", 2025)  # the provisional self-assessment (N25)
     assert len(story.slides) == 6

@@ -7,7 +7,7 @@ from spbe import ui
 from spbe.core.errors import SpbeError
 from spbe.planning.plan import lead_opd_names, run_plan
 from spbe.planning.session import session_from_plan, state_of
-from spbe.ui import planning, plans
+from spbe.ui import planning, plans, ranges
 
 start = planning.planning_start("Perencana Anggaran")
 session, names = start.session, start.names
@@ -30,6 +30,8 @@ planning.write_url(state_of(session, settings))
 
 st.subheader("Hasil")
 plans.result(plan, fw, costs, confirmed)
+if settings.mode == "target" and not settings.annual_budgets:
+    ranges.plan_cost_section(profile, settings.target, plan.total_cost, costs, fw)
 apply, download = st.columns(2)
 if apply.button("Terapkan ke simulasi", key="plan_apply", disabled=not plan.raises):
     st.session_state[planning.SIM_SESSION_KEY] = session_from_plan(session, plan)

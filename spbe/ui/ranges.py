@@ -8,10 +8,15 @@ import streamlit as st
 
 from spbe import ui
 from spbe.core.errors import SpbeError
-from spbe.core.formatting import format_count, format_number
+from spbe.core.formatting import format_count, format_number, format_rupiah
 from spbe.core.framework import Framework
 from spbe.core.provenance import FINAL
-from spbe.core.ranges import consistent_profile_count, contribution_ranges, even_lead_shares
+from spbe.core.ranges import (
+    consistent_profile_count,
+    contribution_ranges,
+    even_lead_shares,
+    plan_cost_range,
+)
 from spbe.results.contributions import Contributions
 from spbe.results.published import is_present
 
@@ -74,3 +79,62 @@ def contribution_ranges_section(
         "untuk dinaikkan sebagian bergantung pada pilihan profil."
     )
     st.dataframe(table, hide_index=True, key="opd_ranges")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _cost_range(domains: tuple, framework_id: str, costs: tuple, target: str):
+    from spbe.core.framework import load_framework
+
+    return plan_cost_range(
+        dict(domains), load_framework(framework_id), {n: v for n, v in costs}, target
+    )
+
+
+def _profile_text(profile, flattest: dict[int, int], fw: Framework) -> str:
+    """How a consistent profile differs from the flattest one the page plans with."""
+    levels = dict(profile)
+    moved = [n for n in fw.indicator_numbers if levels[n] != flattest.get(n)]
+    if not moved:
+        return "profil paling rata (yang dipakai di atas)"
+    shown = ", ".join(f"{n}: {flattest.get(n)}→{levels[n]}" for n in moved[:12])
+    more = f" dan {len(moved) - 12} lainnya" if len(moved) > 12 else ""
+    return f"berbeda dari profil paling rata pada indikator {shown}{more}"
+
+
+def plan_cost_section(start, target, plan_cost: float, costs, fw: Framework) -> None:
+    """For a reconstructed start profile: the cheapest plan's cost over every consistent profile
+    (min–max, with a profile that gives each); the plan above uses the flattest one."""
+    if start.provenance != "rekonstruksi" or target is None:
+        return
+    domains = published_domains(start.instansi_code, start.year, fw)
+    if domains is None:
+        return
+    try:
+        found = _cost_range(
+            tuple(sorted((n, float(v)) for n, v in domains.items())),
+            fw.id,
+            tuple(sorted((n, tuple(v)) for n, v in costs.mapping().items())),
+            str(target),
+        )
+    except SpbeError as exc:
+        st.info(str(exc))
+        return
+    st.subheader("Seberapa pasti biaya ini?")
+    high = format_rupiah(found.max_cost) if found.feasible else "tidak tercapai"
+    st.caption(
+        f"Profil awal ini adalah rekonstruksi (profil paling rata di antara "
+        f"{format_count(found.profiles)} profil yang cocok dengan nilai domain resmi), dan rencana "
+        f"di atas ({format_rupiah(plan_cost)}) memakainya. Di antara semua profil itu, rencana "
+        f"termurah menuju target berbiaya {format_rupiah(found.min_cost)} sampai {high}."
+    )
+    table = pd.DataFrame(
+        {
+            "Batas": ["Termurah", "Termahal"],
+            "Biaya rencana": [format_rupiah(found.min_cost), high],
+            "Profil yang memberinya": [
+                _profile_text(found.min_profile, start.profile(), fw),
+                _profile_text(found.max_profile, start.profile(), fw),
+            ],
+        }
+    )
+    st.dataframe(table, hide_index=True, key="plan_cost_range")

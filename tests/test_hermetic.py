@@ -21,19 +21,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from spbe import ui
 from spbe.auth import HASH_ENV, SECRET_KEY, hash_password
 from spbe.store.db import DB_ENV, LOCK_ENV
 from tests.conftest import ROOT, TEST_LOCK_WAIT_S
 from tests.helpers_app import (
     browser_unavailable_reason,
-    build_seeded_database,
     discover_pages,
-    launch_offline_chromium,
-    open_app_page,
-    streamlit_server,
     write_corrupt_database,
 )
 
@@ -54,7 +48,12 @@ COPY_IGNORE = shutil.ignore_patterns(
     "out",
 )
 # Quick tests that fail as soon as an admin hash or a foreign database is seen.
-CHILD_TESTS = ["tests/test_app.py", "tests/test_data_page.py", "tests/test_hermetic.py"]
+CHILD_TESTS = [
+    "tests/test_app.py",
+    "tests/test_data_page.py",
+    "tests/test_hermetic.py",
+    "tests/e2e/test_hermetic_server.py",
+]
 CHILD_SELECTION = (
     "test_discovered_pages_are_the_registered_navigation"
     " or test_without_an_admin_hash_the_page_shows_data_but_no_uploader"
@@ -82,35 +81,6 @@ def test_the_session_environment_is_the_tests_own(hermetic_environment):
     assert config.get_option("secrets.files") == [str(hermetic_environment / "secrets.toml")]
     assert not secrets_singleton.load_if_toml_exists()
     assert ui.admin_hash() is None
-
-
-def test_a_test_server_reads_no_developer_secrets(tmp_path, monkeypatch):
-    """A developer's ~/.streamlit/secrets.toml and STREAMLIT_SECRETS_FILES are not read by a
-    server that a test starts (run in a project copy by the test below: nor .streamlit/)."""
-    reason = browser_unavailable_reason()
-    if reason:
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    home = tmp_path / "home"
-    planted = _secrets_toml(home, hash_password(DEVELOPER_PASSWORD, iterations=1000))
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("STREAMLIT_SECRETS_FILES", str(planted))
-    database = build_seeded_database(tmp_path / "spbe.duckdb")
-    with (
-        streamlit_server(database, tmp_path / "streamlit.log") as server,
-        sync_playwright() as playwright,
-    ):
-        context = launch_offline_chromium(playwright, tmp_path / "profile")
-        try:
-            page = context.new_page()
-            open_app_page(page, server, DATA_PAGE)
-            main_text = page.get_by_test_id("stMain").inner_text()
-            sidebar_text = page.get_by_test_id("stSidebar").text_content()
-        finally:
-            context.close()
-    assert NO_ADMIN_TEXT in main_text, f"the server saw an admin hash:\n{main_text[:2000]}"
-    assert LOGIN_TEXT not in sidebar_text
 
 
 def test_the_suite_ignores_a_developers_secrets_and_settings(tmp_path):

@@ -94,13 +94,14 @@ def connect_file(
         try:
             return _connect_once(Path(path), read_only)
         except StoreBusy:
-            if time.monotonic() + delay > deadline:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 raise StoreBusy(
                     f"Basis data {path} sedang dipakai proses lain (misalnya impor atau "
                     f"presentasi yang sedang dibuat); sudah ditunggu {wait:.0f} detik. Coba lagi "
                     "sebentar lagi."
                 ) from None
-            time.sleep(delay)
+            time.sleep(min(delay, left))
             delay = min(delay * 2, 0.25)
 
 

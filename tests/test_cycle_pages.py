@@ -108,3 +108,28 @@ def test_a_2026_pemdi_self_assessment_flags_every_page(store_copy, tmp_path, mon
             w.startswith("Sumber sekunder: kerangka PermenPANRB 8/2026") for w in warnings
         ), page.title
     clear_streamlit_caches()
+
+
+def test_the_2026_deck_tells_the_self_assessment_with_the_flag(store_copy, tmp_path):
+    """A year with only a (Pemdi) self-assessment gets its story; every slide says the
+    instrument is known from secondary summaries."""
+    from pptx import Presentation
+
+    profile = dict.fromkeys(range(1, 21), 2)
+    code, _, err = run(
+        "import", _workbook(tmp_path / "p.xlsx", 2026, profile, "mandiri"), "--db", store_copy
+    )
+    assert code == 0, err
+    out = tmp_path / "ternate-2026.pptx"
+    code, _, err = run(
+        "deck", "--db", store_copy, "--instansi", "Kota Ternate", "--year", "2026", "--out", out
+    )
+    assert code == 0, err
+    slides = Presentation(str(out)).slides
+    assert len(slides) == 6
+    for slide in slides:
+        text = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+        assert "Sumber sekunder: kerangka PermenPANRB 8/2026" in text
+    first = " ".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
+    assert "2,00" in first  # every Pemdi indicator at 2 -> index 2,00
+    assert "Mandiri" in first

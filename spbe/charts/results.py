@@ -129,7 +129,11 @@ def _add_series(fig, frame, column, symbols, code, position, row=None, col=None,
     final_points = [(a, b) for a, b in zip(x, y) if a is not None]
     last_final = final_points[-1] if final_points else None
     connector = [last_final] if last_final else []
-    connector += [(a, b) for a, b in zip(px, py) if last_final is None or a > last_final[0]]
+    connector += [
+        (a, b)
+        for a, b in zip(px, py)
+        if a is not None and (last_final is None or a > last_final[0])
+    ]
     if len(connector) > 1:
         fig.add_trace(
             go.Scatter(

@@ -55,6 +55,7 @@ from spbe.presentation.plan import (
     roadmap,
     story_plan,
 )
+from spbe.results.cycle import with_self_assessment
 from spbe.results.insights import Kpi, summary_kpi
 from spbe.results.published import NATIONAL, REGIONAL_KINDS, is_final, is_present, result_row
 
@@ -148,11 +149,18 @@ def build_story(
     instansi has no result in that year. ``costs`` defaults to the illustrative cost table.
     ``annual_budgets`` (Rupiah: one figure for every year or one per year, the last repeating)
     makes slide 6 the roadmap under those budgets; without them it spreads slide 4's plan."""
+    official = with_self_assessment(official, levels, instansi_code, int(year))
     kpi = summary_kpi(official, instansi_code, int(year))
     row = result_row(official, instansi_code, int(year))
     fw = load_framework(str(row["framework"]))
+    flag = (
+        f"Sumber sekunder: kerangka {fw.short_regulation} dari ringkasan publik, bukan naskah "
+        "resmi · "
+        if fw.secondary_source
+        else ""
+    )
     data_line = (
-        f"Data evaluasi {kpi.year}"
+        f"{flag}Data evaluasi {kpi.year}"
         + (f" ({kpi.source})" if kpi.source else "")
         + f" · disusun {indonesian_date(made_on)}"
     )

@@ -14,7 +14,7 @@ from datetime import datetime
 import pandas as pd
 
 from spbe.core.errors import SpbeError
-from spbe.core.formatting import format_index
+from spbe.core.formatting import format_index, round_half_up
 from spbe.core.framework import Framework, FrameworkError, framework_for_year, load_framework
 from spbe.core.provenance import FINAL, PROVISIONAL, Provenance
 from spbe.core.scoring import score_profile
@@ -288,3 +288,37 @@ def track_table(
             "last_import",
         ],
     )
+
+
+def with_self_assessment(
+    official: pd.DataFrame, levels: pd.DataFrame, instansi_code: str, year: int
+) -> pd.DataFrame:
+    """The results, plus a provisional row for a year that has only a stored self-assessment
+    (e.g. a 2026 Indeks Pemdi penilaian mandiri), so the story can be told for it."""
+    if len(official[(official["instansi_code"] == instansi_code) & (official["year"] == year)]):
+        return official
+    mine = levels[levels["instansi_code"] == instansi_code]
+    profiles = mine.groupby(["instansi_code", "year", "framework", "provenance"]).size()
+    profiles = profiles.rename("n_indicators").reset_index().assign(last_import=pd.NaT)
+    assessed = self_assessment(mine, profiles, instansi_code, year)
+    if assessed is None:
+        return official
+    known = official[official["instansi_code"] == instansi_code]
+    if known.empty:
+        return official
+    base = known.iloc[-1]
+    row = {column: None for column in official.columns}
+    row.update(
+        instansi_code=instansi_code,
+        instansi_name=base["instansi_name"],
+        kind=base["kind"],
+        province=base["province"],
+        year=year,
+        framework=assessed.framework.id,
+        index_value=round_half_up(assessed.index, 2),
+        status=PROVISIONAL,
+        source=f"Penilaian mandiri {year}, dihitung dari tingkat indikator tersimpan",
+    )
+    for number, value in assessed.domains.items():
+        row[f"domain_{number}"] = round_half_up(value, 2)
+    return pd.concat([official, pd.DataFrame([row])], ignore_index=True)

@@ -18,6 +18,7 @@ PAGES = {
         st.Page(
             "views/siklus.py", title="Siklus Penilaian", icon=":material/published_with_changes:"
         ),
+        st.Page("views/kesiapan.py", title="Kesiapan Penilaian", icon=":material/fact_check:"),
     ],
     "Perencanaan": [
         st.Page("views/simulasi.py", title="Simulasi", icon=":material/calculate:"),

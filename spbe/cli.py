@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
+from spbe.cli_opd import add_template_arguments
 from spbe.core.errors import SpbeError
 
 EXIT_OK, EXIT_FAILURE, EXIT_REFUSED = 0, 1, 2
@@ -85,19 +86,25 @@ def cmd_init(args) -> int:
 
 
 def cmd_template(args) -> int:
+    from spbe.cli_opd import opd_template_requested, run_template
     from spbe.core.framework import list_frameworks, load_framework
     from spbe.files.writers import write_template
 
+    if opd_template_requested(args):  # --instansi --year --opd: one OPD's workbook
+        return run_template(args)
     write_template(Path(args.file), [load_framework(f) for f in list_frameworks()])
     print(f"Templat ditulis: {args.file}")
     return EXIT_OK
 
 
 def cmd_import(args) -> int:
+    from spbe.cli_opd import import_if_opd_workbook
     from spbe.services.imports import WorkbookRejected, describe_changes, import_workbook
     from spbe.store import open_store
     from spbe.store.imports import ImportRefused
 
+    if (code := import_if_opd_workbook(args)) is not None:  # an OPD's filled workbook
+        return code
     path = Path(args.file)
     try:
         data = path.read_bytes()
@@ -403,9 +410,11 @@ def build_parser() -> argparse.ArgumentParser:
         return cmd
 
     add("init", "Buat dan isi basis data dari data/ (bila belum ada).", cmd_init)
-    add(
-        "template", "Tulis templat Excel untuk nilai indikator.", cmd_template, db=False
-    ).add_argument("file", help="berkas .xlsx tujuan")
+    template = add(
+        "template", "Templat Excel nilai indikator, atau isian satu OPD.", cmd_template, db=False
+    )
+    template.add_argument("file", help="berkas .xlsx tujuan")
+    add_template_arguments(template)  # --instansi --year --opd
     imp = add(
         "import",
         "Impor nilai indikator dari berkas Excel (semua atau tidak sama sekali).",

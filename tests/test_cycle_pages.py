@@ -133,3 +133,27 @@ def test_the_2026_deck_tells_the_self_assessment_with_the_flag(store_copy, tmp_p
     first = " ".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
     assert "2,00" in first  # every Pemdi indicator at 2 -> index 2,00
     assert "Mandiri" in first
+
+
+def test_the_main_cli_writes_an_opd_template_and_recognises_its_workbook(store_copy, tmp_path):
+    out = tmp_path / "bpkad.xlsx"
+    args = ("--instansi", "Kota Ternate", "--year", "2025", "--opd", "bpkad", "--db", store_copy)
+    code, stdout, err = run("template", out, *args)
+    assert code == 0, err
+    assert "Templat isian OPD ditulis" in stdout
+    code, _, err = run("import", out, "--db", store_copy)  # nothing filled in yet
+    assert code == 2
+    assert 'Sheet "Isian Indikator", kolom Tingkat: tidak ada indikator yang diisi' in err
+    code, _, err = run(
+        "template",
+        tmp_path / "x.xlsx",
+        "--instansi",
+        "Kota Ternat",
+        "--year",
+        "2025",
+        "--opd",
+        "bpkad",
+        "--db",
+        store_copy,
+    )
+    assert code == 2 and 'maksud Anda "Kota Ternate"?' in err

@@ -33,10 +33,12 @@ from spbe.store.queries import (
     instansi_table,
     level_profiles,
     official_results,
+    opd_evidence,
     opd_table,
     owner_table,
     story_frames,
     table_counts,
+    verification_dates,
 )
 
 __all__ = [
@@ -68,4 +70,6 @@ __all__ = [
     "story_frames",
     "table_counts",
     "transaction",
+    "opd_evidence",
+    "verification_dates",
 ]

@@ -7,10 +7,11 @@ from datetime import datetime
 from pathlib import Path
 
 from spbe.store.db import StoreError, connect_file, migrate, schema_version, transaction
-from spbe.store.queries import DATA_TABLES, data_tables, table_counts
+from spbe.store.evidence import TABLES as EVIDENCE_TABLES
+from spbe.store.queries import DATA_TABLES, counts_of, tables_present
 from spbe.store.schema import SCHEMA_VERSION
 
-TABLES = DATA_TABLES
+TABLES = tuple(dict.fromkeys((*DATA_TABLES, *EVIDENCE_TABLES)))  # every data table, v4 included
 SEQUENCES = {"import_log": "import_log_id", "scenario": "scenario_id"}  # table -> id sequence
 MANIFEST = "manifest.json"
 
@@ -24,13 +25,13 @@ def backup(con, directory: Path) -> dict:
     cur = con.cursor()
     cur.execute("BEGIN TRANSACTION")  # one snapshot for every table
     try:
-        for table in data_tables(con):
+        for table in tables_present(con, TABLES):
             target = str(directory / f"{table}.parquet").replace("'", "''")
             cur.execute(f"COPY (SELECT * FROM {table}) TO '{target}' (FORMAT parquet)")
         manifest = {
             "schema_version": schema_version(con),
             "created_at": datetime.now().isoformat(timespec="seconds"),
-            "rows": table_counts(con),
+            "rows": counts_of(con, TABLES),
         }
     finally:
         cur.execute("ROLLBACK")
@@ -88,7 +89,7 @@ def restore(directory: Path, db_path: Path) -> dict[str, int]:
             if counts != manifest["rows"]:
                 raise StoreError(f"Jumlah baris tidak cocok dengan manifest: {counts}")
         migrate(con)
-        return table_counts(con)
+        return counts_of(con, TABLES)
     except Exception:
         con.close()
         db_path.unlink(missing_ok=True)

@@ -138,6 +138,8 @@ DATA_TABLES = (
     "import_log",
     "cost_table",
     "scenario",
+    "opd_evidence",
+    "verification_date",
 )
 
 
@@ -170,8 +172,68 @@ def data_version(con) -> str:
                   (SELECT coalesce(max(id), 0) FROM scenario),
                   (SELECT count(*) FROM scenario),
                   (SELECT coalesce(max(updated_at)::VARCHAR, '') FROM cost_table),
-                  (SELECT count(*) FROM cost_table)"""
+                  (SELECT count(*) FROM cost_table),
+                  (SELECT coalesce(max(set_at)::VARCHAR, '') FROM verification_date),
+                  (SELECT count(*) FROM verification_date)"""
         )
         .fetchone()
     )
     return "-".join(str(v) for v in row)
+
+
+# -- collecting from the OPDs (schema version 4: opd_evidence, verification_date) --------------
+
+
+def opd_evidence(con, instansi_code: str | None = None, year: int | None = None) -> pd.DataFrame:
+    """Every OPD submission row (one per evidence document; an indicator sent without documents
+    has one row with no document), filters optional; NULL penjelasan and documents as None."""
+    clauses, params = [], []
+    for column, value in (("instansi_code", instansi_code), ("year", year)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    frame = _df(
+        con,
+        f"""SELECT instansi_code, year, framework, indicator, opd_code, item, level, penjelasan,
+                   document_name, document_ref, import_id, submitted_at, actor
+            FROM opd_evidence {where}
+            ORDER BY instansi_code, year, opd_code, indicator, item""",
+        params,
+    )
+    for column in ("penjelasan", "document_name", "document_ref"):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
+
+
+def verification_dates(con, instansi_code: str | None = None) -> pd.DataFrame:
+    """instansi_code, year, verification_on (date), set_at, actor: the verification dates set."""
+    where, params = ("WHERE instansi_code = ?", [instansi_code]) if instansi_code else ("", [])
+    frame = _df(
+        con,
+        f"""SELECT instansi_code, year, verification_on, set_at, actor FROM verification_date
+            {where} ORDER BY instansi_code, year""",
+        params,
+    )
+    frame["verification_on"] = [pd.Timestamp(v).date() for v in frame["verification_on"]]
+    return frame
+
+
+def tables_present(con, names) -> tuple[str, ...]:
+    """Those of ``names`` that this database has (an older schema lacks the newer tables)."""
+    present = {
+        r[0]
+        for r in con.cursor()
+        .execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")
+        .fetchall()
+    }
+    return tuple(t for t in names if t in present)
+
+
+def counts_of(con, names) -> dict[str, int]:
+    """Row counts of the tables ``names`` (known table names only), in one snapshot."""
+    names = tables_present(con, names)
+    if not names:
+        return {}
+    row = con.cursor().execute("SELECT " + ", ".join(f"(SELECT count(*) FROM {n})" for n in names))
+    return dict(zip(names, (int(n) for n in row.fetchone()), strict=True))

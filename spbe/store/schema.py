@@ -118,9 +118,43 @@ _V3 = [
     )""",
 ]
 
+# Version 4: collecting from the OPDs (issue 13, point 4): each OPD's submission per indicator
+# (its level, explanation and evidence documents: names and links only, no uploads) and the
+# verification date an admin sets per instansi-year. An indicator submitted without documents has
+# one row with item 1 and no document.
+_V4 = [
+    """CREATE TABLE opd_evidence (
+        instansi_code VARCHAR NOT NULL,
+        year INTEGER NOT NULL,
+        framework VARCHAR NOT NULL,
+        indicator INTEGER NOT NULL,
+        opd_code VARCHAR NOT NULL,
+        item INTEGER NOT NULL CHECK (item >= 1),
+        level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),
+        penjelasan VARCHAR,
+        document_name VARCHAR,
+        document_ref VARCHAR,
+        import_id INTEGER,
+        submitted_at TIMESTAMP NOT NULL,
+        actor VARCHAR NOT NULL,
+        CHECK ((document_name IS NULL) = (document_ref IS NULL)),
+        CHECK (document_name IS NOT NULL OR item = 1),
+        PRIMARY KEY (instansi_code, year, framework, indicator, opd_code, item)
+    )""",
+    """CREATE TABLE verification_date (
+        instansi_code VARCHAR NOT NULL,
+        year INTEGER NOT NULL,
+        verification_on DATE NOT NULL,
+        set_at TIMESTAMP NOT NULL,
+        actor VARCHAR NOT NULL,
+        PRIMARY KEY (instansi_code, year)
+    )""",
+]
+
 MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (1, tuple(_V1)),
     (2, tuple(_V2)),
     (3, tuple(_V3)),
+    (4, tuple(_V4)),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]

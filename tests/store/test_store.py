@@ -182,7 +182,7 @@ def test_a_version_1_database_is_migrated_with_no_row_lost(tmp_path):
     con.close()
 
     con = open_store(path)
-    assert schema_version(con) == SCHEMA_VERSION == 3
+    assert schema_version(con) == SCHEMA_VERSION == 4
     after = table_counts(con)
     assert {t: after[t] for t in before} == before  # migrated, not reseeded, nothing lost
     levels = indicator_levels(con, "kota-ternate", 2024)

@@ -186,3 +186,17 @@ def test_a_renamed_csv_is_refused(tmp_path):
     fake.write_text("Instansi,Tahun\nKota Ternate,2025\n")
     code, _, err = run("import", "--db", tmp_path / "x.duckdb", fake)
     assert code == 2 and "bukan berkas Excel .xlsx yang sah" in err
+
+
+def test_score_lists_an_incomplete_self_assessment_without_scoring_it(tmp_path):
+    from tests.data.make_bad_workbooks import levels_workbook
+
+    db = tmp_path / "spbe.duckdb"
+    wb = tmp_path / "sebagian.xlsx"
+    wb.write_bytes(
+        levels_workbook([("Kota Ternate", 2025, n, 3, "mandiri", None) for n in (1, 2, 3)])
+    )
+    assert run("import", wb, "--db", db)[0] == 0
+    code, out, err = run("score", "--db", db, "--instansi", "kota-ternate", "--year", "2025")
+    assert code == 0, err
+    assert "profil belum lengkap (3 indikator)" in out

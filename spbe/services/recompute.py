@@ -34,7 +34,11 @@ def recompute_beside_official(con, instansi_code: str | None = None, year: int |
         scored = scored.rename(columns={"instansi": "instansi_code"})
         scored["framework"], scored["provenance"] = framework_id, provenance
         pieces.append(scored)
-    scored = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(columns=PROFILE_KEY)
+    scored = (
+        pd.concat(pieces, ignore_index=True)
+        if pieces
+        else pd.DataFrame(columns=[*PROFILE_KEY, "index", "predicate"])  # no complete profile
+    )
     merged = profiles.merge(scored, on=PROFILE_KEY, how="left")
     official = official_results(con, [instansi_code] if instansi_code else None)
     official = official[official["status"] == "final"][

@@ -99,6 +99,8 @@ def indicator_heatmap(
     )
     fig.update_yaxes(title="Indikator", type="category", autorange="reversed")
     fig.update_xaxes(title="Tahun", type="category")
+    if framework.secondary_source:  # the figure itself says it, also when shown alone
+        title = f"{title + ' · ' if title else ''}Sumber sekunder: {framework.short_regulation}"
     return base_layout(fig, title, height=16 * len(numbers) + 140)
 
 

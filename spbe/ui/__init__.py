@@ -245,8 +245,26 @@ def filters() -> Filters:
 
 
 def table_workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """The sheets as an .xlsx; for a year scored by a secondary-source instrument (the sidebar's
+    year), a first sheet "Catatan sumber" says so."""
+    from spbe.core.framework import FrameworkError, framework_for_year
     from spbe.files.writers import write_table_workbook
 
+    chosen = st.session_state.get("filters")
+    try:
+        fw = framework_for_year(chosen.year) if chosen else None
+    except FrameworkError:
+        fw = None
+    if fw is not None and fw.secondary_source:
+        note = pd.DataFrame(
+            {
+                "Catatan": [
+                    f"Sumber sekunder: kerangka {fw.short_regulation} dimuat dari ringkasan "
+                    f"publik, bukan naskah resmi. {fw.source_note}"
+                ]
+            }
+        )
+        sheets = {"Catatan sumber": note, **sheets}
     return write_table_workbook(sheets)
 
 

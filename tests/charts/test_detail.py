@@ -128,3 +128,19 @@ def test_gauge_for_the_2026_framework_uses_its_own_bands(pemdi):
     (gauge,) = gauge_figure(2.5, pemdi, reference=3.0).data
     assert [tuple(s.range) for s in gauge.gauge.steps][1:3] == [(1.5, 2.5), (2.5, 3.5)]
     assert gauge.gauge.threshold.value == 3.0
+
+
+def test_a_pemdi_heatmap_says_its_source_is_secondary(pemdi):
+    levels = pd.DataFrame(
+        {
+            "instansi_code": "kota-ternate",
+            "year": 2026,
+            "framework": "pemdi-2026",
+            "indicator": range(1, 21),
+            "level": 2,
+            "provenance": "mandiri",
+        }
+    )
+    fig = indicator_heatmap(levels, pemdi)
+    assert fig.layout.title.text == "Sumber sekunder: PermenPANRB 8/2026"
+    assert fig.data[0].y[4] == "5 · Tata Kelola Data"

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from spbe import store
+from spbe.core.errors import SpbeError
 from spbe.core.formatting import format_index
 from spbe.core.framework import load_framework
 from spbe.core.provenance import Provenance
@@ -247,13 +248,13 @@ def filters() -> Filters:
 def table_workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
     """The sheets as an .xlsx; for a year scored by a secondary-source instrument (the sidebar's
     year), a first sheet "Catatan sumber" says so."""
-    from spbe.core.framework import FrameworkError, framework_for_year
+    from spbe.core.framework import framework_for_year
     from spbe.files.writers import write_table_workbook
 
     chosen = st.session_state.get("filters")
     try:
         fw = framework_for_year(chosen.year) if chosen else None
-    except FrameworkError:
+    except SpbeError:  # no instrument for that year: nothing to flag
         fw = None
     if fw is not None and fw.secondary_source:
         note = pd.DataFrame(

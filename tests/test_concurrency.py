@@ -86,7 +86,9 @@ def test_two_overlapping_imports_in_one_process_never_overwrite_silently(store_c
     assert len(accepted) == 1 and len(refused) == 1, outcomes
     assert outcomes[accepted[0]].status == STATUS_ACCEPTED
     assert outcomes[refused[0]].report.rows_changed == 47  # it saw the other import's rows
-    assert len(calls) == 3  # two first comparisons, then the retry after the conflict
+    # two first comparisons, then at least one more after the conflict (a conflict found while
+    # the other import has not committed yet is retried again)
+    assert len(calls) >= 3 and calls.count(refused[0]) >= 2
     assert _stored_levels(store_copy) == {accepted[0]}  # the first import's values, untouched
     with store.connected(store_copy) as con:
         log = store.import_log(con)

@@ -7,6 +7,7 @@ change stored values is refused unless ``replace=True``; a batch with nothing ne
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -124,7 +125,7 @@ def _conflict(exc: Exception) -> bool:
     return isinstance(exc, duckdb.TransactionException) or "duplicate key" in text
 
 
-CONFLICT_RETRIES = 3  # a concurrent import committed first: compare again with what it wrote
+CONFLICT_RETRIES = 6  # a concurrent import committed first: compare again with what it wrote
 
 
 def apply_levels(
@@ -173,6 +174,7 @@ def apply_levels(
                 )
                 log_attempt(con, status=STATUS_FAILED, message=message, **log)
                 raise StoreError(message + " Coba lagi.") from None
+            time.sleep(0.02 * 2**attempt)  # let the other import finish its commit
     if report.status == STATUS_ACCEPTED:
         return _with_log_id(report, log_id)
     log_id = log_attempt(con, status=report.status, message=report.message, **log)

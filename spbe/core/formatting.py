@@ -57,3 +57,14 @@ def format_rupiah(amount: float) -> str:
 def format_count(count: int) -> str:
     """A count with thousands points: 1244 -> '1.244'."""
     return f"{int(count):,}".replace(",", ".")
+
+
+MONTHS = (
+    *("Januari", "Februari", "Maret", "April", "Mei", "Juni"),
+    *("Juli", "Agustus", "September", "Oktober", "November", "Desember"),
+)
+
+
+def indonesian_date(day) -> str:
+    """date(2025, 9, 1) -> '1 September 2025'."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

@@ -42,7 +42,7 @@ from spbe.charts.slides import (
     roadmap_figure,
 )
 from spbe.core.costs import CostTable
-from spbe.core.formatting import format_delta, format_index, format_rupiah
+from spbe.core.formatting import format_delta, format_index, format_rupiah, indonesian_date
 from spbe.core.framework import Framework, load_framework
 from spbe.core.provenance import Provenance, provenance_caption
 from spbe.core.roadmap import DEFAULT_HORIZON
@@ -63,22 +63,6 @@ SLIDE_KEYS = ("judul", "tren", "domain", "selisih", "opd", "peta-jalan")
 
 
 MAX_OPD_ROWS = 8
-
-
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 
 @dataclass(frozen=True)
@@ -127,10 +111,6 @@ class Story:
     @property
     def figure_count(self) -> int:
         return sum(len(s.figures) for s in self.slides)
-
-
-def indonesian_date(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def build_story(

@@ -14,23 +14,10 @@ from datetime import date
 
 import pandas as pd
 
+from spbe.core.formatting import indonesian_date
 from spbe.core.framework import Framework
 from spbe.results.contributions import LEAD
 
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 COMPLETE, PARTIAL, MISSING, NOTHING = "Lengkap", "Sebagian", "Belum mengirim", "Tidak mengampu"
 COLUMNS = (
     "opd_code",
@@ -78,7 +65,7 @@ class Readiness:
 
 def long_date(day: date) -> str:
     """date(2025, 8, 15) -> "15 Agustus 2025"."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return indonesian_date(day)
 
 
 def days_text(days: int | None) -> str:

@@ -93,7 +93,7 @@ def test_simulasi_without_a_stored_profile_offers_the_illustrative_start(db):
     at = _open(SIMULASI, year=2025)  # Ternate 2025: a provisional index, no indicator levels
     assert "Belum ada profil tingkat indikator tersimpan" in _texts(at.info)
     assert _metrics(at)["Indeks simulasi"][0] == "1,00"
-    assert "Ilustrasi" in at.selectbox(key="sim_start_choice").format_func(0)
+    assert "Ilustrasi" in at.selectbox(key="sim_start_choice").options[0]
 
 
 def test_a_link_reproduces_a_simulation_and_garbage_is_ignored(db):

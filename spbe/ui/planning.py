@@ -73,14 +73,19 @@ def start_picker(start: PlanningStart) -> None:
             options[chosen], origin, st.session_state[SIM_SESSION_KEY]
         )
 
+    # The options are the labels themselves: a stored choice from another year (other labels) is
+    # dropped instead of being sent back by the browser as a value the page cannot index.
+    labels = [o.label for o in options]
+    if st.session_state.get("sim_start_choice") not in (None, *labels):
+        del st.session_state["sim_start_choice"]
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    chosen = left.selectbox(
+    label = left.selectbox(
         "Profil awal",
-        range(len(options)),
-        format_func=lambda k: options[k].label,
+        labels,
         key="sim_start_choice",
-        on_change=lambda: restart(st.session_state["sim_start_choice"]),
+        on_change=lambda: restart(labels.index(st.session_state["sim_start_choice"])),
     )
+    chosen = labels.index(label)
     right.button("Mulai ulang dari profil ini", on_click=restart, args=(chosen,), key="sim_restart")
 
 

@@ -79,7 +79,7 @@ def _indices_shown_for(official: pd.DataFrame, code: str, year: int) -> set[str]
 def test_discovered_pages_are_the_registered_navigation(app_db):
     at = new_app_test().run()
     _no_exception(at)
-    expected = {str((Path(ui.__file__).parents[2] / p.script).resolve()): p.title for p in PAGES}
+    expected = {str((Path(ui.__file__).parents[1] / p.script).resolve()): p.title for p in PAGES}
     assert registered_pages(at) == expected
 
 

@@ -32,7 +32,7 @@ from tests.helpers_app import (
 )
 
 DATA_PAGE = next(p for p in discover_pages() if p.test_id == "data")
-NO_ADMIN_TEXT = "kata sandi admin belum diatur"  # spbe.ui.imports.import_or_why_not
+NO_ADMIN_TEXT = "kata sandi admin belum diatur"  # views.widgets.imports.import_or_why_not
 LOGIN_TEXT = "Masuk admin"  # the sidebar expander of spbe.ui.admin_login
 DEVELOPER_PASSWORD = "milik-pengembang"
 COPY_IGNORE = shutil.ignore_patterns(

@@ -24,7 +24,7 @@ SQL = re.compile(
 
 
 def _sources() -> list[Path]:
-    return sorted([ROOT / "app.py", *SPBE.rglob("*.py"), *VIEWS.glob("*.py")])
+    return sorted([ROOT / "app.py", *SPBE.rglob("*.py"), *VIEWS.rglob("*.py")])
 
 
 def _rel(path: Path) -> str:
@@ -64,7 +64,7 @@ def _top(names: set[str]) -> set[str]:
 @pytest.mark.parametrize(
     ("library", "allowed"),
     [
-        ("streamlit", ("app.py", "views/", "spbe/ui/")),
+        ("streamlit", ("app.py", "views/", "spbe/ui.py")),
         ("duckdb", ("spbe/store/",)),
         ("openpyxl", ("spbe/files/",)),
     ],
@@ -101,7 +101,7 @@ def test_the_core_imports_nothing_from_the_rest_of_spbe():
 def test_views_never_touch_the_store():
     offenders = [
         _rel(p)
-        for p in VIEWS.glob("*.py")
+        for p in VIEWS.rglob("*.py")
         if any(n == "spbe.store" or n.startswith("spbe.store.") for n in _imports(p))
     ]
     assert offenders == [], f"views importing spbe.store (use ui loaders or services): {offenders}"
@@ -167,7 +167,7 @@ def _caught(paths, allowed) -> dict[str, list[str]]:
 
 
 def test_pages_catch_only_the_projects_error_type():
-    pages = [ROOT / "app.py", *VIEWS.glob("*.py"), *(SPBE / "ui").glob("*.py")]
+    pages = [ROOT / "app.py", *VIEWS.rglob("*.py"), SPBE / "ui.py"]
     # The ui package also reads Streamlit's own optional settings (secrets, client address),
     # whose absence Streamlit reports with its own exceptions; nothing else may be caught there.
     allowed = {

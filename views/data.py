@@ -10,7 +10,7 @@ from spbe import ui
 from spbe.core.formatting import format_count
 from spbe.core.provenance import provenance_kind, provenance_label
 from spbe.results.tables import official_display
-from spbe.ui import imports
+from views.widgets import imports
 
 st.title("Data & Impor")
 imports.import_or_why_not()

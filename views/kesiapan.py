@@ -7,7 +7,7 @@ import streamlit as st
 
 from spbe import ui
 from spbe.core.errors import SpbeError
-from spbe.ui import readiness
+from views.widgets import readiness
 
 filters = ui.filters()
 st.title("Kesiapan Penilaian")

@@ -8,7 +8,7 @@ from spbe.core.errors import SpbeError
 from spbe.core.framework import load_framework
 from spbe.results.contributions import opd_contributions, opd_indicators
 from spbe.results.tables import indicator_display, opd_display
-from spbe.ui import ranges
+from views.widgets import ranges
 
 filters = ui.filters()
 st.title("Kontribusi OPD")

@@ -7,7 +7,7 @@ from spbe import ui
 from spbe.core.errors import SpbeError
 from spbe.planning.plan import lead_opd_names, run_plan
 from spbe.planning.session import session_from_plan, state_of
-from spbe.ui import planning, plans, ranges
+from views.widgets import planning, plans, ranges
 
 start = planning.planning_start("Perencana Anggaran")
 session, names = start.session, start.names

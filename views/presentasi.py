@@ -7,7 +7,7 @@ import streamlit as st
 from spbe import ui
 from spbe.core.errors import SpbeError
 from spbe.presentation.links import presentation_choice
-from spbe.ui import slides
+from views.widgets import slides
 
 SHOWN, CHOSEN = "slide_story", "slide_choice"
 WRITTEN, SEEN = "slide_link_written", "slide_sidebar_seen"

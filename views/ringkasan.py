@@ -7,7 +7,7 @@ from spbe import ui
 from spbe.core.errors import SpbeError
 from spbe.results.insights import narrative
 from spbe.results.tables import kpi_table
-from spbe.ui import summary
+from views.widgets import summary
 
 filters = ui.filters()
 official = ui.official()

@@ -4,7 +4,7 @@ and where the assessors disagreed (per domain, aspect and indicator), who owns i
 import streamlit as st
 
 from spbe import ui
-from spbe.ui import cycle
+from views.widgets import cycle
 
 filters = ui.filters()
 st.title("Siklus Penilaian")

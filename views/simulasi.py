@@ -3,7 +3,7 @@
 import streamlit as st
 
 from spbe import ui
-from spbe.ui import planning, whatif
+from views.widgets import planning, whatif
 
 start = planning.planning_start("Simulasi")
 session, origin, names = start.session, start.origin, start.names

@@ -6,7 +6,7 @@ from spbe import ui
 from spbe.charts.detail import indicator_heatmap
 from spbe.charts.results import domain_trend_figure, trend_figure
 from spbe.core.framework import load_framework
-from spbe.ui import cycle, trends
+from views.widgets import cycle, trends
 
 filters = ui.filters()
 official = ui.official()

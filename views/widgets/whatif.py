@@ -17,7 +17,7 @@ from spbe.planning.session import StartProfile, session_from_scenario, state_of
 from spbe.planning.tables import comparison_display, format_points
 from spbe.planning.whatif import change_cost, level_groups, level_steps, live_figures, sensitivity
 from spbe.services import planning as services
-from spbe.ui.planning import SIM_SESSION_KEY, admin_only, write, write_url
+from views.widgets.planning import SIM_SESSION_KEY, admin_only, write, write_url
 
 VERSION_KEY = "sim_widgets_version"
 

@@ -42,7 +42,7 @@ from spbe.planning.tables import (
     steps_display,
 )
 from spbe.services import planning as services
-from spbe.ui.planning import PlanningStart, admin_only, write
+from views.widgets.planning import PlanningStart, admin_only, write
 
 MODES = {"target": "Rencana termurah menuju target", "anggaran": "Kenaikan terbesar dalam anggaran"}
 ROADMAP_MODES = {

@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from spbe import store, ui
+from spbe import ui
 from spbe.core.errors import SpbeError
 from spbe.core.formatting import format_count
 from spbe.core.framework import framework_for_year
@@ -46,22 +46,11 @@ KEY_OPD, KEY_DATE, KEY_UPLOAD = "kesiapan_opd", "kesiapan_date", "kesiapan_uploa
 KEY_RESULTS, KEY_PENDING = "kesiapan_results", "kesiapan_pending"  # shown after a callback
 
 
-@st.cache_data(show_spinner=False)
-def _frames(path: str, version: str, stamp: tuple, code: str, year: int):
-    with ui.using() as con:
-        return store.opd_evidence(con, code, year), store.verification_dates(con, code)
-
-
-def _stored(code: str, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    path = ui.db_path()
-    return _frames(path, ui.data_version(), store.file_stamp(path), code, int(year))
-
-
 def load(code: str, year: int, today: date | None = None) -> Readiness:
     """The readiness of every OPD of the instansi for that year (SpbeError: no framework)."""
     fw = framework_for_year(int(year))
     opd, owners = ui.opd_and_owners(code)
-    evidence, dates = _stored(code, year)
+    evidence, dates = ui.evidence(code, year)
     day = verification_for(dates, code, year)
     return readiness(opd, owners, evidence, fw, code, year, day, today or date.today())
 
@@ -99,7 +88,7 @@ def table(state: Readiness, name: str) -> None:
 
 def _template(code: str, name: str, year: int, opd_code: str) -> bytes:
     opd, owners = ui.opd_and_owners(code)
-    evidence, _ = _stored(code, year)
+    evidence, _ = ui.evidence(code, year)
     buffer = io.BytesIO()
     write_template_for(
         buffer,

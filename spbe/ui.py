@@ -224,6 +224,20 @@ def profiles(instansi_code: str | None = None) -> pd.DataFrame:
     return _profiles(db_path(), data_version(), instansi_code)
 
 
+@st.cache_data(show_spinner=False)
+def _evidence(path: str, version: str, instansi_code: str, year: int):
+    with using() as con:
+        return (
+            store.opd_evidence(con, instansi_code, year),
+            store.verification_dates(con, instansi_code),
+        )
+
+
+def evidence(instansi_code: str, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The OPDs' evidence entries of that year and the instansi's verification dates."""
+    return _evidence(db_path(), data_version(), instansi_code, int(year))
+
+
 def opd_and_owners(instansi_code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _opd(db_path(), data_version(), instansi_code)
 

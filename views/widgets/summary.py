@@ -10,7 +10,7 @@ from spbe.core.errors import SpbeError
 from spbe.core.formatting import format_index
 from spbe.core.provenance import FINAL, provenance_kind
 from spbe.results.insights import Kpi, summary_kpi
-from spbe.ui import cycle
+from views.widgets import cycle
 
 
 def _kpi(kpi: Kpi) -> None:

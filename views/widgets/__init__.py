@@ -1,0 +1,1 @@
+"""Widget pieces of the pages in views/ (Streamlit only): one module per page family."""

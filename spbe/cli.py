@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
+from spbe.cli_deck import add_deck_arguments
 from spbe.cli_opd import add_template_arguments
 from spbe.core.errors import SpbeError
 
@@ -161,34 +162,12 @@ def cmd_score(args) -> int:
 
 
 def cmd_deck(args) -> int:
-    from datetime import date
+    from spbe.cli_deck import cmd_deck as write
 
-    from spbe import store
-    from spbe.planning.tables import parse_budgets
-    from spbe.presentation.deck import DeckError, deck_format, write_deck
-    from spbe.presentation.story import build_story
-
-    try:
-        deck_format(args.out)
-    except DeckError as exc:
-        raise Refused(str(exc)) from None
-    annual = None
-    if args.annual_budget is not None:
-        annual = parse_budgets(args.annual_budget, "Anggaran per tahun (--annual-budget)")
-    con = store.open_store(args.db)
-    try:
-        code = _instansi_code(con, args.instansi)
-        frames = store.story_frames(con, code)
-    finally:
-        con.close()
-    try:
-        story = build_story(*frames, code, args.year, made_on=date.today(), annual_budgets=annual)
-        charts = write_deck(story, args.out)
-    except SpbeError as exc:  # no result that year, or the file cannot be written
-        raise Refused(str(exc)) from None
-    print(f"Presentasi ditulis: {args.out} ({len(story.slides)} slide, {charts.count} grafik)")
-    if charts.problem:
-        _print_err(f"Peringatan: {charts.problem}")
+    line, warning = write(args, _instansi_code, _hint)
+    print(line)
+    if warning:
+        _print_err(warning)
     return EXIT_OK
 
 
@@ -432,13 +411,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--year", type=int, help="tahun")
     score.add_argument("--format", choices=("table", "csv", "json"), default="table")
     deck = add("deck", "Tulis presentasi (.pptx atau .pdf) satu instansi dan tahun.", cmd_deck)
-    deck.add_argument("--instansi", required=True, help="nama atau kode instansi")
-    deck.add_argument("--year", type=int, required=True, help="tahun")
-    deck.add_argument("--out", required=True, help="berkas tujuan .pptx atau .pdf")
-    deck.add_argument(
-        "--annual-budget",
-        help="anggaran per tahun untuk slide peta jalan, mis. '750 juta' atau '750 juta; 800 juta'",
-    )
+    add_deck_arguments(deck)
     plan = add(
         "plan",
         "Rencana kenaikan indeks: termurah menuju target, terbaik dalam anggaran, atau peta jalan "

@@ -46,7 +46,14 @@ from spbe.core.plan_input import (
     target_scaled,
 )
 
-__all__ = ["Plan", "PlannerError", "apply_plan", "best_plan_within_budget", "cheapest_plan"]
+__all__ = [
+    "Plan",
+    "PlannerError",
+    "apply_plan",
+    "best_plan_within_budget",
+    "cheapest_plan",
+    "fixed_plan",
+]
 from spbe.core.scoring import predicate_scaled
 
 STEP_COLUMNS = ("indicator", "from_level", "to_level", "cost", "index_gain", "opd")
@@ -161,6 +168,24 @@ def best_plan_within_budget(
     fits = table.reach & (table.cost <= budget_scaled)
     state = int(np.flatnonzero(fits)[-1])  # the largest gain; its cell already holds min cost/steps
     return _build_plan(problem, _trace(problem, table, state), feasible=True, budget=float(budget))
+
+
+def fixed_plan(
+    levels: Mapping[int, int],
+    target_levels: Mapping[int, int],
+    framework: Framework,
+    costs: Mapping[int, Sequence[float]] | None = None,
+    owners: Mapping[int, str] | None = None,
+) -> Plan:
+    """The plan that raises ``levels`` to ``target_levels`` exactly (e.g. a saved scenario's),
+    priced with ``costs`` like the optimised plans. Indicators whose target is not above their
+    level are left as they are (a plan never lowers a level). Raises PlannerError."""
+    before = {n: int(levels[n]) for n in framework.indicator_numbers if n in levels}
+    wanted = {int(n): int(v) for n, v in target_levels.items()}
+    caps = {n: max(level, wanted.get(n, level)) for n, level in before.items()}
+    problem = prepare(levels, framework, costs, caps, (), None, owners)
+    raised = {n: caps[n] - before[n] for n in framework.indicator_numbers if caps[n] > before[n]}
+    return _build_plan(problem, raised, feasible=True)
 
 
 def apply_plan(levels: Mapping[int, int], plan: Plan) -> dict[int, int]:

@@ -7,16 +7,18 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from spbe.core.costs import CostTable, default_costs
+from spbe.core.costs import CostTable, costs_frame, default_costs
 from spbe.core.errors import SpbeError
 from spbe.core.framework import Framework
-from spbe.core.planner import Plan, cheapest_plan
+from spbe.core.planner import Plan, cheapest_plan, fixed_plan
 from spbe.core.provenance import Provenance, provenance_label
 from spbe.core.roadmap import Roadmap, fastest_roadmap
+from spbe.core.scenario import Scenario
 from spbe.core.scoring import index_scaled, predicate_scaled
 from spbe.planning.tables import number_ranges
 from spbe.results.contributions import Contributions, opd_contributions
 from spbe.results.insights import Kpi
+from spbe.results.opd_costs import leads_of, split_plan_cost
 
 PROFILE_PREFERENCE = (
     Provenance.RESMI,
@@ -51,6 +53,7 @@ class StoryPlan:
     roadmap: Roadmap | None = None  # under annual budgets, when the story was given them
     annual_budgets: tuple[float, ...] = ()  # as given to build_story (() = none)
     roadmap_note: str | None = None  # why the annual-budget roadmap could not be computed
+    scenario_name: str | None = None  # the saved scenario shown instead of the cheapest plan
 
 
 def roadmap(plan: Plan, levels: Mapping[int, int], framework: Framework, start_year: int):
@@ -93,9 +96,18 @@ def story_profile(levels: pd.DataFrame, kpi: Kpi, fw: Framework) -> StoryProfile
     return None
 
 
-def story_plan(kpi, fw, levels, opd, owners, costs, annual_budgets=None) -> StoryPlan:
+def story_plan(
+    kpi, fw, levels, opd, owners, costs, annual_budgets=None, scenario: Scenario | None = None
+) -> StoryPlan:
     """The plan behind slides 4–6; with ``annual_budgets`` (one Rupiah figure or one per year)
-    also the fastest, then cheapest, roadmap to the next predicate under them."""
+    also the fastest, then cheapest, roadmap to the next predicate under them. ``costs`` is the
+    instansi's cost table (its own, "mandiri", where saved) or None for the illustrative one; a
+    table of another framework is not used. With ``scenario`` (a saved scenario of that
+    instansi, year and framework) slides 4–6 show its raises, priced with the costs saved in it."""
+    if costs is not None and costs.framework_id != fw.id:
+        costs = None
+    if scenario is not None:
+        return _scenario_plan(kpi, fw, opd, owners, scenario)
     planned = _story_plan(kpi, fw, levels, opd, owners, costs)
     if annual_budgets is None or planned.plan is None:
         return planned
@@ -131,13 +143,7 @@ def _story_plan(kpi, fw, levels, opd, owners, costs) -> StoryPlan:
             f"tahun {kpi.year}, jadi rencana dan peta jalan belum dapat dihitung."
         )
         return StoryPlan(None, None, None, None, note)
-    contributions, note = None, None
-    try:
-        contributions = opd_contributions(profile.levels, owners, opd, fw) if len(opd) else None
-    except SpbeError as exc:
-        note = str(exc)
-    if contributions is None and note is None:
-        note = f"Pemetaan indikator ke OPD belum ada untuk {kpi.instansi_name}."
+    contributions, note = _contributions(kpi, fw, profile, opd, owners)
     if kpi.next_predicate is None:
         return StoryPlan(None, profile, None, contributions, "Predikat tertinggi sudah tercapai.")
     try:
@@ -154,11 +160,70 @@ def _story_plan(kpi, fw, levels, opd, owners, costs) -> StoryPlan:
     return StoryPlan(plan, profile, table, contributions, note, one_year)
 
 
-def costs_label(costs: CostTable) -> str:
-    label = provenance_label(costs.provenance)
-    return f"Biaya: {label}" + (
-        " (perkiraan, bukan anggaran)" if costs.provenance == Provenance.ILUSTRASI else ""
+def scenario_costs(scenario: Scenario, fw: Framework) -> CostTable:
+    """The cost table saved with a scenario (its provenance kept), else the illustrative one."""
+    snapshot = scenario.costs or {}
+    steps = snapshot.get("steps")
+    if not steps:
+        return default_costs(fw)
+    mapping = {int(n): tuple(float(v) for v in values) for n, values in steps.items()}
+    provenance = str(snapshot.get("provenance") or Provenance.ILUSTRASI)
+    note = str(snapshot.get("note") or "")
+    return CostTable(fw.id, costs_frame(mapping, fw), provenance, note)
+
+
+def _scenario_plan(kpi, fw, opd, owners, scenario: Scenario) -> StoryPlan:
+    name = scenario.name
+    if (scenario.instansi_code, int(scenario.year)) != (kpi.instansi_code, int(kpi.year)):
+        raise SpbeError(
+            f"Skenario '{name}' dibuat untuk {scenario.instansi_code} tahun {scenario.year}, "
+            f"bukan untuk {kpi.instansi_name} tahun {kpi.year}."
+        )
+    if scenario.framework_id != fw.id:
+        raise SpbeError(
+            f"Skenario '{name}' memakai kerangka {scenario.framework_id}, sedangkan tahun "
+            f"{kpi.year} dinilai dengan {fw.id}."
+        )
+    base = scenario.base_levels
+    frame = pd.DataFrame(
+        {
+            "instansi_code": kpi.instansi_code,
+            "year": int(kpi.year),
+            "indicator": list(base),
+            "level": [int(v) for v in base.values()],
+            "provenance": scenario.provenance,
+        }
     )
+    profile = StoryProfile(frame, scenario.provenance, fw)
+    contributions, note = _contributions(kpi, fw, profile, opd, owners)
+    table = scenario_costs(scenario, fw)
+    leads = None
+    if contributions is not None:
+        by_indicator = contributions.by_indicator
+        leads = dict(zip(by_indicator["indicator"], by_indicator["lead_opd"]))
+    try:
+        plan = fixed_plan(base, scenario.levels, fw, table.mapping(), owners=leads)
+    except SpbeError as exc:
+        return StoryPlan(None, profile, None, contributions, str(exc), scenario_name=name)
+    return StoryPlan(plan, profile, table, contributions, note, scenario_name=name)
+
+
+def _contributions(kpi, fw, profile: StoryProfile, opd, owners):
+    """The OPD contributions of the profile (None with a note when there is no mapping)."""
+    contributions, note = None, None
+    try:
+        contributions = opd_contributions(profile.levels, owners, opd, fw) if len(opd) else None
+    except SpbeError as exc:
+        note = str(exc)
+    if contributions is None and note is None:
+        note = f"Pemetaan indikator ke OPD belum ada untuk {kpi.instansi_name}."
+    return contributions, note
+
+
+def costs_label(costs: CostTable) -> str:
+    if costs.provenance == Provenance.MANDIRI:
+        return "Biaya: Mandiri (tabel biaya instansi)"
+    return "Biaya: Ilustrasi (perkiraan, bukan anggaran)"
 
 
 def profile_label(profile: StoryProfile) -> str:
@@ -169,6 +234,8 @@ def profile_label(profile: StoryProfile) -> str:
 
 def plan_provenance(kpi: Kpi, planned: StoryPlan, extra: str | None = None) -> str:
     parts = [kpi.provenance]
+    if planned.scenario_name:
+        parts.append(f"Skenario tersimpan: {planned.scenario_name}")
     if planned.profile is not None:
         parts.append(profile_label(planned.profile))
     if planned.costs is not None:
@@ -182,30 +249,26 @@ def opd_plan_table(contributions: Contributions, plan: Plan | None) -> pd.DataFr
     """Per OPD: what it leads, its contribution now, and its part of the plan (numeric).
 
     Columns: opd_code, short_name, indicator_count, contribution, plan_indicators, plan_steps,
-    plan_cost. A step of an indicator with several lead OPDs counts for each of them; its cost is
-    split evenly, so plan_cost adds up to the plan's total cost.
+    plan_cost. The plan's cost is split by ``spbe.results.opd_costs.OPD_COST_RULE`` (a step of an
+    indicator with several lead OPDs counts for each, its cost split evenly), so plan_cost adds up
+    to the plan's total cost.
     """
     by_opd = contributions.by_opd
-    leads = dict(
-        zip(contributions.by_indicator["indicator"], contributions.by_indicator["lead_codes"])
-    )
-    steps: dict[str, list[int]] = {c: [] for c in by_opd["opd_code"]}
-    cost = dict.fromkeys(by_opd["opd_code"], 0.0)
+    codes = list(by_opd["opd_code"])
+    parts = pd.DataFrame(columns=["opd_code", "steps", "indicators", "cost"])
     if plan is not None:
-        for indicator, step_cost in zip(plan.steps["indicator"], plan.steps["cost"]):
-            owners_of = leads.get(int(indicator)) or ("belum-ditetapkan",)
-            for code in owners_of:
-                if code in steps:
-                    steps[code].append(int(indicator))
-                    cost[code] += float(step_cost) / len(owners_of)
+        parts = split_plan_cost(plan.steps, leads_of(contributions))
+    found = {row.opd_code: row for row in parts.itertuples(index=False)}
     return pd.DataFrame(
         {
             "opd_code": by_opd["opd_code"],
             "short_name": by_opd["short_name"],
             "indicator_count": by_opd["indicator_count"],
             "contribution": by_opd["contribution"],
-            "plan_indicators": [number_ranges(steps[c]) for c in by_opd["opd_code"]],
-            "plan_steps": [len(steps[c]) for c in by_opd["opd_code"]],
-            "plan_cost": [cost[c] for c in by_opd["opd_code"]],
+            "plan_indicators": [
+                number_ranges(found[c].indicators) if c in found else "" for c in codes
+            ],
+            "plan_steps": [int(found[c].steps) if c in found else 0 for c in codes],
+            "plan_cost": [float(found[c].cost) if c in found else 0.0 for c in codes],
         }
     )

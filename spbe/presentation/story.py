@@ -46,6 +46,7 @@ from spbe.core.formatting import format_delta, format_index, format_rupiah, indo
 from spbe.core.framework import Framework, load_framework
 from spbe.core.provenance import Provenance, provenance_caption
 from spbe.core.roadmap import DEFAULT_HORIZON
+from spbe.core.scenario import Scenario
 from spbe.planning.tables import budgets_text
 from spbe.presentation.plan import (
     StoryPlan,
@@ -57,6 +58,7 @@ from spbe.presentation.plan import (
 )
 from spbe.results.cycle import with_self_assessment
 from spbe.results.insights import Kpi, summary_kpi
+from spbe.results.opd_costs import OPD_COST_RULE
 from spbe.results.published import NATIONAL, REGIONAL_KINDS, is_final, is_present, result_row
 
 SLIDE_KEYS = ("judul", "tren", "domain", "selisih", "opd", "peta-jalan")
@@ -124,9 +126,13 @@ def build_story(
     made_on: date,
     costs: CostTable | None = None,
     annual_budgets: float | Sequence[float] | None = None,
+    scenario: Scenario | None = None,
 ) -> Story:
     """The six slides for ``instansi_code`` in ``year``. Raises ValueError (Indonesian) when the
-    instansi has no result in that year. ``costs`` defaults to the illustrative cost table.
+    instansi has no result in that year. ``costs`` is the instansi's cost table (its own where saved,
+    labelled "Mandiri"); None means the illustrative one. ``scenario`` (a saved scenario of that
+    instansi and year) puts its raises on slides 4–6 instead of the cheapest plan, priced with the
+    costs saved in it (annual budgets are then not used).
     ``annual_budgets`` (Rupiah: one figure for every year or one per year, the last repeating)
     makes slide 6 the roadmap under those budgets; without them it spreads slide 4's plan."""
     official = with_self_assessment(official, levels, instansi_code, int(year))
@@ -144,7 +150,7 @@ def build_story(
         + (f" ({kpi.source})" if kpi.source else "")
         + f" · disusun {indonesian_date(made_on)}"
     )
-    planned = story_plan(kpi, fw, levels, opd, owners, costs, annual_budgets)
+    planned = story_plan(kpi, fw, levels, opd, owners, costs, annual_budgets, scenario)
     builders = (_title, _trend, _domains, _gap, _opd, _roadmap)
     parts = [build(kpi, row, fw, official, planned) for build in builders]
     slides = tuple(
@@ -294,13 +300,20 @@ def _domains(kpi: Kpi, row, fw: Framework, official, planned: StoryPlan) -> dict
     )
 
 
+def cost_fact_label(planned: StoryPlan) -> str:
+    """ "Biaya (Ilustrasi)" or "Biaya (Mandiri)": whose cost table priced the plan."""
+    own = getattr(planned.costs, "provenance", "") == Provenance.MANDIRI
+    return "Biaya (Mandiri)" if own else "Biaya (Ilustrasi)"
+
+
 def _gap(kpi: Kpi, row, fw: Framework, official, planned: StoryPlan) -> dict:
     plan = planned.plan
-    title = (
-        f"Menuju {kpi.next_predicate}: selisih dan cara termurah"
-        if kpi.next_predicate
-        else "Selisih menuju predikat berikutnya"
-    )
+    if planned.scenario_name:
+        title = f"Skenario {planned.scenario_name}: biaya dan hasil"
+    elif kpi.next_predicate:
+        title = f"Menuju {kpi.next_predicate}: selisih dan cara termurah"
+    else:
+        title = "Selisih menuju predikat berikutnya"
     headline = kpi.gap_text
     if plan is None:
         return _slide(
@@ -308,21 +321,23 @@ def _gap(kpi: Kpi, row, fw: Framework, official, planned: StoryPlan) -> dict:
         )
     raised = len(plan.raises)
     facts = [
-        (
-            "Biaya (Ilustrasi)" if planned.costs.provenance == Provenance.ILUSTRASI else "Biaya",
-            format_rupiah(plan.total_cost),
-        ),
+        (cost_fact_label(planned), format_rupiah(plan.total_cost)),
         ("Langkah tingkat", f"{plan.total_steps} pada {raised} indikator"),
         ("Indeks sesudah", f"{format_index(plan.index_after)} · {plan.predicate_after}"),
     ]
+    illustrative = planned.costs.provenance == Provenance.ILUSTRASI
+    how = (
+        f"kenaikan dari skenario tersimpan {planned.scenario_name}."
+        if planned.scenario_name
+        else "biaya terendah yang terbukti, bukan tebakan."
+    )
     points = [
-        f"Dihitung dari profil {format_index(plan.index_before)} ({plan.predicate_before}); "
-        "biaya terendah yang terbukti, bukan tebakan.",
-        f"Indikator yang dinaikkan: {number_ranges(plan.raises)}.",
+        f"Dihitung dari profil {format_index(plan.index_before)} ({plan.predicate_before}); {how}",
+        f"Indikator yang dinaikkan: {number_ranges(plan.raises) or '–'}.",
         None if plan.feasible else "Target tidak tercapai dengan batas tingkat yang ada.",
         "Biaya adalah ilustrasi untuk pemerintah kota; ganti dengan tabel biaya sendiri."
-        if planned.costs.provenance == Provenance.ILUSTRASI
-        else None,
+        if illustrative
+        else "Biaya dari tabel biaya instansi sendiri (Mandiri).",
     ]
     figures = [plan_waterfall_figure(plan, fw, kpi.year)] if plan.raises else []
     return _slide(title, headline, facts, points, figures, None, plan_provenance(kpi, planned))
@@ -343,11 +358,7 @@ def _opd(kpi: Kpi, row, fw: Framework, official, planned: StoryPlan) -> dict:
     ordered = table.sort_values(["plan_cost", "contribution"], ascending=False, kind="stable")
     acting = ordered[ordered["plan_steps"] > 0]
     shown = (acting if len(acting) else ordered).head(MAX_OPD_ROWS)
-    cost_label = (
-        "Biaya (Ilustrasi)"
-        if getattr(planned.costs, "provenance", "") == Provenance.ILUSTRASI
-        else "Biaya"
-    )
+    cost_label = cost_fact_label(planned)
     display = pd.DataFrame(
         {
             "OPD": shown["short_name"],
@@ -372,7 +383,7 @@ def _opd(kpi: Kpi, row, fw: Framework, official, planned: StoryPlan) -> dict:
         points=points,
         figures=[opd_contribution_figure(contributions).update_yaxes(tickmode="linear", dtick=1)],
         table=display.reset_index(drop=True),
-        provenance=plan_provenance(kpi, planned, f"Pemetaan OPD: {mapping}"),
+        provenance=plan_provenance(kpi, planned, f"Pemetaan OPD: {mapping} · {OPD_COST_RULE}"),
     )
 
 
@@ -387,6 +398,7 @@ def _roadmap(kpi: Kpi, row, fw: Framework, official, planned: StoryPlan) -> dict
             title, "Belum ada peta jalan", points=[note], provenance=plan_provenance(kpi, planned)
         )
     table = roadmap(plan, planned.profile.mapping(), fw, kpi.year)
+    source = f"skenario {planned.scenario_name}" if planned.scenario_name else "rencana termurah"
     reached = table[table["predicate"] == plan.predicate_after]
     when = int(reached["year"].iloc[0]) if len(reached) else int(table["year"].iloc[-1])
     display = pd.DataFrame(
@@ -400,7 +412,7 @@ def _roadmap(kpi: Kpi, row, fw: Framework, official, planned: StoryPlan) -> dict
         }
     )
     points = [
-        f"Langkah dari rencana termurah (slide 4), paling banyak satu tingkat per indikator "
+        f"Langkah dari {source} (slide 4), paling banyak satu tingkat per indikator "
         f"per tahun: {len(table)} tahun, {format_rupiah(plan.total_cost)}."
     ]
     fast = planned.one_year

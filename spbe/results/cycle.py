@@ -8,7 +8,7 @@ ownership); inputs are never modified.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import pandas as pd
@@ -16,11 +16,12 @@ import pandas as pd
 from spbe.core.errors import SpbeError
 from spbe.core.formatting import format_index, round_half_up
 from spbe.core.framework import Framework, FrameworkError, framework_for_year, load_framework
-from spbe.core.provenance import FINAL, PROVISIONAL, Provenance
+from spbe.core.provenance import FINAL, PROVISIONAL, Provenance, provenance_label
 from spbe.core.scoring import score_profile
 from spbe.results.published import is_present
 
 SELF_LABEL = "Mandiri — sementara"
+UNPUBLISHED_LABEL = "Resmi (belum dipublikasikan)"
 
 
 def _rows(frame: pd.DataFrame, instansi_code: str, year=None, **equal) -> pd.DataFrame:
@@ -66,10 +67,15 @@ def available_years(
         entry = found.setdefault(int(row.year), {"framework": row.framework, "what": []})
         entry["what"].append("hasil resmi" if row.status == FINAL else "penilaian mandiri")
     levels = profiles[profiles["instansi_code"] == instansi_code]
+    published = {int(y) for y in mine.loc[mine["status"] == FINAL, "year"]}
     for row in levels.itertuples(index=False):
         entry = found.setdefault(int(row.year), {"framework": row.framework, "what": []})
         entry["framework"] = entry["framework"] or row.framework
-        what = "penilaian mandiri" if row.provenance == Provenance.MANDIRI else "tingkat indikator"
+        what = "tingkat indikator"
+        if row.provenance == Provenance.MANDIRI:
+            what = "penilaian mandiri"
+        elif row.provenance == Provenance.RESMI and int(row.year) not in published:
+            what = "tingkat resmi (belum dipublikasikan)"
         if what not in entry["what"]:
             entry["what"].append(what)
     options = []
@@ -92,30 +98,77 @@ class SelfAssessment:
     domains: dict[int, float]
     aspects: dict[int, float]
     last_import: datetime | None
+    submitted: int = 0  # indicators with a stored mandiri level (all of them when complete)
+    carried_from: str | None = None  # "2024 · Rekonstruksi": where the missing levels came from
+    provenance: str = Provenance.MANDIRI  # resmi: official levels not published by KemenPANRB yet
+
+    @property
+    def complete(self) -> bool:
+        return self.carried_from is None
 
     @property
     def label(self) -> str:
-        return SELF_LABEL
+        return SELF_LABEL if self.provenance == Provenance.MANDIRI else UNPUBLISHED_LABEL
 
     @property
     def index_text(self) -> str:
         return format_index(self.index)
 
 
+CARRY_PREFERENCE = (Provenance.RESMI, Provenance.REKONSTRUKSI, Provenance.MANDIRI)
+
+
+def carried_profile(
+    levels: pd.DataFrame, instansi_code: str, year: int, fw: Framework
+) -> tuple[dict[int, int], str] | None:
+    """The latest complete profile of an earlier year under the same framework (official levels
+    first, then reconstructed, then a self-assessment), and its label ("2024 · Rekonstruksi")."""
+    mine = levels[
+        (levels["instansi_code"] == instansi_code)
+        & (levels["year"] < year)
+        & (levels["framework"] == fw.id)
+    ]
+    wanted = set(fw.indicator_numbers)
+    for earlier in sorted({int(y) for y in mine["year"]}, reverse=True):
+        for provenance in CARRY_PREFERENCE:
+            rows = mine[(mine["year"] == earlier) & (mine["provenance"] == provenance)]
+            found = {int(i): int(v) for i, v in zip(rows["indicator"], rows["level"])}
+            if set(found) == wanted:
+                return found, f"{earlier} · {provenance_label(provenance)}"
+    return None
+
+
 def self_assessment(
-    levels: pd.DataFrame, profiles: pd.DataFrame, instansi_code: str, year: int
+    levels: pd.DataFrame,
+    profiles: pd.DataFrame,
+    instansi_code: str,
+    year: int,
+    fill: bool = False,
 ) -> SelfAssessment | None:
-    """The recomputed self-assessment of that year, or None when no complete profile is stored."""
+    """The recomputed self-assessment of that year, or None when no complete profile is stored.
+
+    With ``fill``, a self-assessment still being collected (some OPDs have not sent their part)
+    is completed with the levels of the latest complete earlier profile (``carried_profile``) and
+    says so (``submitted``, ``carried_from``); None when there is no earlier profile either."""
     rows = _rows(levels, instansi_code, year, provenance=Provenance.MANDIRI)
     if rows.empty:
         return None
     fw = load_framework(str(rows["framework"].iloc[-1]))
     rows = rows[rows["framework"] == fw.id]
     profile = {int(i): int(v) for i, v in zip(rows["indicator"], rows["level"])}
+    submitted, carried_from = len(profile), None
     if set(profile) != set(fw.indicator_numbers):
-        return None
+        carried = carried_profile(levels, instansi_code, year, fw) if fill else None
+        if carried is None:
+            return None
+        profile, carried_from = {**carried[0], **profile}, carried[1]
+    assessed = _scored(profiles, instansi_code, year, fw, profile, Provenance.MANDIRI)
+    return replace(assessed, submitted=submitted, carried_from=carried_from)
+
+
+def _scored(profiles, instansi_code, year, fw, profile, provenance) -> SelfAssessment:
     scored = score_profile(profile, fw)
-    mine = _rows(profiles, instansi_code, year, provenance=Provenance.MANDIRI)
+    mine = _rows(profiles, instansi_code, year, provenance=provenance)
     last = mine["last_import"].max() if "last_import" in mine and len(mine) else None
     return SelfAssessment(
         instansi_code=instansi_code,
@@ -127,7 +180,31 @@ def self_assessment(
         domains={d.number: float(scored[f"domain_{d.number}"]) for d in fw.domains},
         aspects={a.number: float(scored[f"aspect_{a.number}"]) for a in fw.aspects},
         last_import=None if last is None or pd.isna(last) else pd.Timestamp(last).to_pydatetime(),
+        submitted=len(profile),
+        provenance=provenance,
     )
+
+
+def unpublished_official(
+    official: pd.DataFrame,
+    levels: pd.DataFrame,
+    profiles: pd.DataFrame,
+    instansi_code: str,
+    year: int,
+) -> SelfAssessment | None:
+    """The index recomputed from complete ``resmi`` levels of a year KemenPANRB has not
+    published yet (labelled "Resmi (belum dipublikasikan)"); None otherwise."""
+    if len(_rows(official, instansi_code, year, status=FINAL)):
+        return None
+    rows = _rows(levels, instansi_code, year, provenance=Provenance.RESMI)
+    if rows.empty:
+        return None
+    fw = load_framework(str(rows["framework"].iloc[-1]))
+    rows = rows[rows["framework"] == fw.id]
+    profile = {int(i): int(v) for i, v in zip(rows["indicator"], rows["level"])}
+    if set(profile) != set(fw.indicator_numbers):
+        return None
+    return _scored(profiles, instansi_code, year, fw, profile, Provenance.RESMI)
 
 
 def incomplete_self_assessment(
@@ -149,8 +226,22 @@ def news_figure(official: pd.DataFrame, instansi_code: str, year: int) -> pd.Ser
 
 
 def self_assessment_note(assessed: SelfAssessment, news: pd.Series | None) -> str:
-    """Where the self-assessment figure comes from, and why a news figure is not used."""
+    """Where the self-assessment figure comes from, and why a news figure is not used (or, for a
+    self-assessment still being collected, why it is shown beside the news figure)."""
     when = f" (impor terakhir {assessed.last_import:%d-%m-%Y})" if assessed.last_import else ""
+    if not assessed.complete:
+        total = len(assessed.framework.indicators)
+        text = (
+            f"Sementara: {assessed.submitted} dari {total} indikator dari isian OPD yang "
+            f"tersimpan{when}; {total - assessed.submitted} indikator yang belum masuk memakai "
+            f"tingkat {assessed.carried_from}. Belum diverifikasi asesor KemenPANRB."
+        )
+        if news is not None:
+            text += (
+                f" Angka {format_index(news['index_value'])} dari sumber lain "
+                f"({news['source']}) tetap ditampilkan karena isian OPD belum lengkap."
+            )
+        return text
     text = (
         f"Dihitung dari {len(assessed.levels)} tingkat indikator penilaian mandiri yang "
         f"tersimpan{when}; belum diverifikasi asesor KemenPANRB."

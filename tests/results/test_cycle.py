@@ -147,3 +147,57 @@ def test_the_track_lists_self_assessments_beside_official_results():
     assert pd.isna(table["official_index"].iloc[0])  # 2025 not published
     assert table["official_index"].iloc[1] == 1.89
     assert table["difference"].iloc[1] == pytest.approx(-0.11)
+
+
+# -- a self-assessment still being collected, and official levels not yet published ------------
+
+
+def test_a_partial_self_assessment_is_completed_with_the_latest_earlier_profile():
+    earlier = pd.concat(
+        [
+            _levels("kota-ternate", 2023, dict.fromkeys(range(1, 48), 1), prov="rekonstruksi"),
+            _levels("kota-ternate", 2024, dict.fromkeys(range(1, 48), 2), prov="rekonstruksi"),
+        ]
+    )
+    sent = _levels("kota-ternate", 2025, {1: 4, 2: 4, 11: 5})  # two OPDs' parts so far
+    levels = pd.concat([earlier, sent], ignore_index=True)
+    profiles = _profiles(levels)
+    assert self_assessment(levels, profiles, "kota-ternate", 2025) is None  # complete only
+    assessed = self_assessment(levels, profiles, "kota-ternate", 2025, fill=True)
+    # 2 everywhere (2024) = 2,00; +2 levels × 1,3 % on 1 and 2, +3 levels × 2,5 % on 11:
+    # 2 + 0,026 + 0,026 + 0,075 = 2,127 -> Cukup
+    assert assessed.index == pytest.approx(2.127)
+    assert assessed.predicate == "Cukup"
+    assert (assessed.submitted, assessed.complete) == (3, False)
+    assert assessed.carried_from == "2024 · Rekonstruksi"
+    assert assessed.levels[1] == 4 and assessed.levels[3] == 2
+    note = self_assessment_note(assessed, None)
+    assert "3 dari 47 indikator" in note and "44 indikator yang belum masuk" in note
+    assert "tingkat 2024 · Rekonstruksi" in note
+
+
+def test_without_an_earlier_profile_a_partial_self_assessment_is_not_scored():
+    sent = _levels("kota-ternate", 2025, {1: 4, 2: 4})
+    other_framework = _levels(
+        "kota-ternate", 2024, dict.fromkeys(range(1, 48), 2), framework="x", prov="rekonstruksi"
+    )
+    levels = pd.concat([sent, other_framework], ignore_index=True)
+    assert self_assessment(levels, _profiles(levels), "kota-ternate", 2025, fill=True) is None
+
+
+def test_official_levels_before_publication_are_labelled_so():
+    from spbe.results.cycle import unpublished_official
+
+    official = official_frame()
+    levels = _levels("kota-ternate", 2025, D1_AT_4, prov="resmi")
+    found = unpublished_official(official, levels, _profiles(levels), "kota-ternate", 2025)
+    assert found.label == "Resmi (belum dipublikasikan)"
+    assert found.index == pytest.approx(3.13)  # as in the first test
+    options = {o.year: o for o in available_years(official, _profiles(levels), "kota-ternate")}
+    # 2025 also has the news figure (a self-assessment published in the press)
+    assert options[2025].what == ("penilaian mandiri", "tingkat resmi (belum dipublikasikan)")
+    published = _levels("kota-ternate", 2024, D1_AT_4, prov="resmi")
+    assert (
+        unpublished_official(official, published, _profiles(published), "kota-ternate", 2024)
+        is None
+    )

@@ -20,6 +20,7 @@ from spbe.results.cycle import (
     self_assessment,
     self_assessment_note,
     track_table,
+    unpublished_official,
 )
 
 GAP_LABELS = {
@@ -39,8 +40,34 @@ def assessment(code: str, year: int) -> SelfAssessment | None:
 
 
 def card(code: str, year: int) -> SelfAssessment | None:
-    """The self-assessment of that year as its own card (badge "Mandiri — sementara")."""
-    assessed = assessment(code, year)
+    """The self-assessment of that year as its own card (badge "Mandiri — sementara"); one still
+    being collected is completed with the latest earlier profile and says how much is in. Official
+    levels of a year not yet published come first, labelled "Resmi (belum dipublikasikan)"."""
+    unpublished = unpublished_official(
+        ui.official(), ui.levels(code), ui.profiles(code), code, year
+    )
+    if unpublished is not None:
+        _unpublished_card(unpublished)
+    return _self_card(code, year) or unpublished
+
+
+def _unpublished_card(assessed: SelfAssessment) -> None:
+    ui.badge(assessed.label, Provenance.RESMI)
+    st.metric(
+        f"Indeks dari tingkat resmi {assessed.year}",
+        f"{assessed.index_text} · {assessed.predicate}",
+    )
+    ui.secondary_source_warning(assessed.framework)
+    when = f" (impor terakhir {assessed.last_import:%d-%m-%Y})" if assessed.last_import else ""
+    st.caption(
+        f"Dihitung dari {len(assessed.levels)} tingkat indikator berlabel resmi{when}; "
+        "KemenPANRB belum mempublikasikan hasil tahun ini, jadi angka ini belum dapat dicocokkan "
+        "dengan publikasi."
+    )
+
+
+def _self_card(code: str, year: int) -> SelfAssessment | None:
+    assessed = self_assessment(ui.levels(code), ui.profiles(code), code, year, fill=True)
     if assessed is None:
         missing = incomplete_self_assessment(ui.profiles(code), code, year)
         if missing:
@@ -50,7 +77,11 @@ def card(code: str, year: int) -> SelfAssessment | None:
             )
         return None
     ui.badge(assessed.label, Provenance.MANDIRI)
-    st.metric(f"Indeks penilaian mandiri {year}", f"{assessed.index_text} · {assessed.predicate}")
+    label = f"Indeks penilaian mandiri {year}"
+    if not assessed.complete:
+        total = len(assessed.framework.indicators)
+        label += f" (isian OPD {assessed.submitted}/{total} indikator)"
+    st.metric(label, f"{assessed.index_text} · {assessed.predicate}")
     fw = assessed.framework
     if fw.has_domains:
         parts = [f"D{d.number} {format_index(assessed.domains[d.number])}" for d in fw.domains]

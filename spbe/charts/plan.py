@@ -25,7 +25,9 @@ def sensitivity_figure(
     column = "gain_per_million" if per_million else "gain"
     rows = table[table[column].notna()]
     rows = rows.sort_values([column, "indicator"], ascending=[False, True], kind="stable").head(top)
-    labels = [f"Ind. {n}" for n in rows["indicator"]]
+    labels = (
+        list(rows["label"]) if "label" in rows else [f"Indikator {n}" for n in rows["indicator"]]
+    )
     unit = "poin per Rp 1 juta" if per_million else "poin indeks"
     hover = [
         f"<b>Indikator {r.indicator}</b>: {r.name}<br>Tingkat {r.level} → {r.level + 1}: "

@@ -100,8 +100,8 @@ def sensitivity(
     fw: Framework,
     costs: Mapping[int, Sequence[float]] | None = None,
 ) -> pd.DataFrame:
-    """The next step of every indicator below the top level: indicator, name, group, level,
-    gain (index points), cost (Rupiah of that step; NaN without costs) and gain_per_million
+    """The next step of every indicator below the top level: indicator, name, label ("32 · Tata
+    Kelola Data"), group, level, gain (index points), cost (Rupiah of that step; NaN without costs) and gain_per_million
     (gain per Rp 1.000.000; NaN when the step is free or has no cost). Highest gain first, then
     highest gain per million, then indicator number."""
     index_scaled(levels, fw)  # validates the profile
@@ -120,6 +120,7 @@ def sensitivity(
             {
                 "indicator": ind.number,
                 "name": ind.short_name,
+                "label": ind.label,
                 "group": aspect.domain if fw.has_domains else aspect.number,
                 "level": level,
                 "gain": gain,
@@ -129,7 +130,16 @@ def sensitivity(
         )
     frame = pd.DataFrame(
         rows,
-        columns=["indicator", "name", "group", "level", "gain", "cost", "gain_per_million"],
+        columns=[
+            "indicator",
+            "name",
+            "label",
+            "group",
+            "level",
+            "gain",
+            "cost",
+            "gain_per_million",
+        ],
     )
     return frame.sort_values(
         ["gain", "gain_per_million", "indicator"],

@@ -32,8 +32,12 @@ def test_sensitivity_shows_the_largest_gains_first(fw, everyone_at_2):
     fig = sensitivity_figure(table, top=8)
     bar = fig.data[0]
     # indicators 42-47 weigh 3,00 (+0,03), then 32-41 weigh 2,75 (+0,0275)
-    assert list(bar.y) == ["Ind. 42", "Ind. 43", "Ind. 44", "Ind. 45", "Ind. 46", "Ind. 47",
-                           "Ind. 32", "Ind. 33"]  # fmt: skip
+    assert list(bar.y) == [
+        "42 · Pengaduan Pelayanan Publik", "43 · Data Terbuka", "44 · JDIH",
+        "45 · Layanan Publik Sektor 1", "46 · Layanan Publik Sektor 2",
+        "47 · Layanan Publik Sektor 3", "32 · Layanan Perencanaan", "33 · Layanan Penganggaran",
+    ]  # fmt: skip
+    assert "Indikator 42</b>: Layanan Pengaduan Pelayanan Publik" in bar.hovertext[0]  # full name
     assert list(bar.x[:7]) == [0.03] * 6 + [0.0275]
     assert bar.text[0] == "0,03" and bar.text[6] == "0,0275"  # never rounded to 0,028
     assert fig.layout.separators == PLOTLY_SEPARATORS
@@ -44,7 +48,8 @@ def test_sensitivity_per_million_rupiah(fw, everyone_at_2):
     table = sensitivity(everyone_at_2, fw, default_costs(fw).mapping())
     bar = sensitivity_figure(table, per_million=True, top=3).data[0]
     # Perwali 1-10 step 2→3 costs Rp 25 jt for +0,013: 0,00052 per Rp 1 jt, the best ratio
-    assert list(bar.y) == ["Ind. 1", "Ind. 2", "Ind. 3"]
+    assert [y.split(" · ")[0] for y in bar.y] == ["1", "2", "3"]
+    assert bar.y[0] == "1 · Kebijakan Arsitektur SPBE"
     assert bar.x[0] == pytest.approx(0.013 / 25)
     assert bar.text[0] == "0,00052"
     assert "Rp 25.000.000" in bar.hovertext[0]

@@ -225,4 +225,6 @@ def gauge_figure(
         text=f"<b>{index_text(value)}</b><br>{name}",
         font=dict(size=22),
     )
-    return base_layout(fig, title, height=300)
+    fig = base_layout(fig, title, height=300)
+    # room for the end labels ("1,0" and "5,0") beside the arc, which plotly draws outside it
+    return fig.update_layout(margin=dict(l=40, r=40))

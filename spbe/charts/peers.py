@@ -68,6 +68,7 @@ def peer_ranking_figure(
             line=dict(color=NATIONAL_COLOUR, dash="dash"),
             name="reference",
             annotation=dict(text=f"{reference_label} {index_text(reference)}", yanchor="bottom"),
+            annotation_position="top left",  # inside the plot: never clipped at the right edge
         )
     fig.update_yaxes(
         categoryorder="array",
@@ -120,20 +121,28 @@ def distribution_figure(
             showlegend=False,
         )
     )
+    tallest = int(counts.max())
+    top = tallest + 1  # headroom above the tallest bar for the label
     if selected.any():
         row = distribution[selected].iloc[0]
         count = len(distribution)
         kind = KIND_PLURAL.get(str(row.get("kind", "")), "instansi")
-        fig.add_annotation(
+        top = tallest * 1.25 + 1.6
+        fig.add_annotation(  # above every bar, the arrow down to the selected bin
             x=float(row["index_value"]),
             y=int(counts[edges == chosen_bin][0]),
             text=f"{row['instansi_name']} {index_text(row['index_value'])}<br>"
             f"peringkat {int(row['rank'])} dari {count} {kind}",
             showarrow=True,
             arrowhead=2,
-            ax=0,
-            ay=-40,
+            ax=float(row["index_value"]),
+            axref="x",
+            ay=tallest * 1.1 + 0.6,
+            ayref="y",
+            yanchor="bottom",
+            bgcolor="rgba(255,255,255,0.85)",
         )
     fig.update_xaxes(title="Indeks SPBE", range=[framework.min_level, framework.max_level])
-    fig.update_yaxes(title="Jumlah instansi")
+    # whole instansi only: no "0,5" ticks on a count axis
+    fig.update_yaxes(title="Jumlah instansi", range=[0, top], dtick=1 if top <= 12 else None)
     return base_layout(fig, title, bargap=0.05)

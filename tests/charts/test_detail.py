@@ -122,6 +122,8 @@ def test_gauge_steps_are_the_bands_and_the_number_is_text(spbe2020):
     # shown 2,60 but the band follows the unrounded value
     assert fig.layout.annotations[0].text == "<b>2,60</b><br>Cukup"
     assert gauge_figure(2.60, spbe2020).layout.annotations[0].text == "<b>2,60</b><br>Baik"
+    # plotly draws the end labels "1,0" and "5,0" beside the arc: side margins keep them whole
+    assert fig.layout.margin.l >= 40 and fig.layout.margin.r >= 40
 
 
 def test_gauge_for_the_2026_framework_uses_its_own_bands(pemdi):

@@ -52,7 +52,9 @@ def test_reference_line_is_labelled_with_a_decimal_comma():
     fig = peer_ranking_figure(peer_ranking(official_frame(), 2024), reference=3.12)
     (line,) = [s for s in fig.layout.shapes if s.name == "reference"]
     assert line.x0 == line.x1 == 3.12
-    assert "Nasional 3,12" in [a.text for a in fig.layout.annotations]
+    (label,) = [a for a in fig.layout.annotations if a.text == "Nasional 3,12"]
+    # left of the line, inside the plot: "Nasiona" was clipped at the right edge
+    assert label.xanchor == "right"
 
 
 def counts_by_hand(values, width="0.1"):
@@ -84,6 +86,10 @@ def test_distribution_of_all_93_kota_2024(spbe2020):
     (note,) = [a for a in fig.layout.annotations if "Kota Ternate" in a.text]
     assert note.text == "Kota Ternate 1,89<br>peringkat 92 dari 93 kota"
     assert fig.layout.separators == ",."
+    # the label sits above every bar (it covered bars before), counts are whole numbers
+    assert note.ayref == "y" and note.ay > max(bars.y) and note.yanchor == "bottom"
+    assert fig.layout.yaxis.range[1] > note.ay + 1
+    assert fig.layout.yaxis.dtick == 1 or max(bars.y) > 11
 
 
 def test_a_printed_2_60_falls_in_the_2_60_bin(spbe2020):

@@ -213,6 +213,8 @@ def test_an_admin_imports_through_the_page_and_confirms_a_change(app_db, tmp_pat
     _ok(at.run())
     _ok(at.button(key="kesiapan_import").click().run())
     assert "1 indikator yang sudah tersimpan akan berubah" in at.warning[0].value
+    (changes,) = [d.value for d in at.dataframe if "Perubahan" in d.value.columns]
+    assert changes["Perubahan"].iloc[0].startswith("Kota Ternate 2025 indikator 14:")  # a name
     assert at.button(key="kesiapan_replace").disabled
     _ok(at.checkbox(key="kesiapan_confirm_replace").check().run())
     _ok(at.button(key="kesiapan_replace").click().run())

@@ -95,11 +95,13 @@ def import_opd_workbook(con, data: bytes, file_name: str, *, actor: str, replace
     raise WorkbookRejected(f"{err}\nTidak ada data yang disimpan.", err.problems) from None
 
 
-def describe_submission_changes(report, limit: int = 50) -> list[str]:
-    """One Indonesian line per indicator the submission would change."""
+def describe_submission_changes(report, limit: int = 50, names=None) -> list[str]:
+    """One Indonesian line per indicator the submission would change (``names``: instansi code ->
+    name, for the dashboard; codes otherwise, as typed on the command line)."""
     changes = report.changes
+    names = names or {}
     lines = [
-        f"{r.instansi_code} {r.year} indikator {r.indicator}: {r.what}"
+        f"{names.get(r.instansi_code, r.instansi_code)} {r.year} indikator {r.indicator}: {r.what}"
         for r in changes.head(limit).itertuples()
     ]
     if len(changes) > limit:

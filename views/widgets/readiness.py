@@ -147,7 +147,8 @@ def _import(actor: str, replace: bool) -> None:
             shown = problems_display(exc.problems) if exc.problems else None
             results.append(("error", heading, shown))
         except ImportRefused as exc:
-            lines = describe_submission_changes(exc.report)
+            names = dict(ui.instansi()[["code", "name"]].itertuples(index=False))
+            lines = describe_submission_changes(exc.report, names=names)
             changes = pd.DataFrame({"Perubahan": lines})
             results.append(("warning", f"{name}: {exc}", changes))
             pending.append(name)

@@ -249,6 +249,22 @@ def test_the_template_command_refuses_unknown_names_with_a_hint(app_db, tmp_path
     assert not (tmp_path / "x.xlsx").exists()
 
 
+def test_a_2026_pemdi_template_holds_the_opds_pemdi_indicators(app_db, tmp_path):
+    """The 2026 instrument has its own (unconfirmed) default mapping: BKPSDM leads indicator 3
+    (SDM Pemdi); Diskomsandi leads 16 of the 20 and supports 3, 6, 15 and 20."""
+    for opd, leads, supports in (("bkpsdm", [3], []), ("kominfo", 16, [3, 6, 15, 20])):
+        path = tmp_path / f"{opd}-2026.xlsx"
+        args = ["template", str(path), "--instansi", "Kota Ternate", "--year", "2026"]
+        assert opd_cli([*args, "--opd", opd, "--db", str(app_db)]) == 0
+        rows = list(
+            openpyxl.load_workbook(path)[ENTRY_SHEET].iter_rows(min_row=2, values_only=True)
+        )
+        numbers = [r[0] for r in rows if isinstance(r[0], int)]
+        editable = [n for n in numbers if n not in supports]
+        assert editable == leads if isinstance(leads, list) else len(editable) == leads
+        assert sorted(set(numbers) - set(editable)) == supports
+
+
 def test_import_recognises_an_opd_workbook_and_leaves_others_to_the_levels_import(
     app_db, tmp_path, capsys
 ):

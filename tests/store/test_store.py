@@ -56,7 +56,8 @@ def test_first_open_creates_and_seeds_every_table(seeded):
     # 1,236 published 2023/2024 rows + national 2018-2024 (7) + Maluku Utara 2022 + Ternate 2025
     assert counts["official_result"] == 1236 + 9
     assert counts["opd"] == 24
-    assert counts["indicator_owner"] == 2 * 68
+    # per government: 68 spbe-2020 rows (reference §5) + 35 pemdi-2026 rows (the team's default)
+    assert counts["indicator_owner"] == 2 * (68 + 35)
     assert counts["import_log"] == 0
 
 

@@ -224,3 +224,49 @@ def test_changing_stored_values_needs_the_replace_confirmation(app_db, admin_has
     finally:
         con.close()
     assert stored.set_index("indicator")["level"].loc[[1, 2, 3]].tolist() == [4, 4, 2]
+    assert set(changes["Instansi"]) == {"Kota Ternate"}  # names, never codes
+
+
+def test_an_opd_workbook_uploaded_here_joins_the_self_assessment(app_db, admin_hash, tmp_path):
+    """The page recognises an OPD's workbook (as `python -m spbe import` does) and imports it as
+    that OPD's part of the 2025 self-assessment; a change of it asks for confirmation."""
+    import io
+
+    import openpyxl
+
+    from spbe.cli_opd import main as opd_cli
+    from spbe.files.opd import ENTRY_SHEET
+
+    template = tmp_path / "organisasi.xlsx"
+    args = ["template", str(template), "--instansi", "Kota Ternate", "--year", "2025"]
+    assert opd_cli([*args, "--opd", "organisasi", "--db", str(app_db)]) == 0
+    book = openpyxl.load_workbook(template)
+    sheet = book[ENTRY_SHEET]
+    filled = {14: 2, 27: 1, 40: 2}  # Bagian Organisasi leads 14, 27 and 40
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, 1).value in filled:
+            sheet.cell(row, 4).value = filled[sheet.cell(row, 1).value]
+    out = io.BytesIO()
+    book.save(out)
+
+    at = _ok(open_page(new_app_test(), PAGE))
+    _login(at)
+    _upload(at, out.getvalue(), "organisasi-isi.xlsx")
+    assert [s.value for s in at.success] == [
+        "Kiriman OPD organisasi diterima: 3 indikator baru, 0 diubah, 0 sudah sama; 0 bukti dukung."
+    ]
+    con = store.open_store(app_db)
+    try:
+        stored = store.indicator_levels(con, "kota-ternate", 2025, "mandiri")
+    finally:
+        con.close()
+    assert dict(zip(stored["indicator"], stored["level"])) == filled
+
+    assert sheet.cell(2, 1).value == 14
+    sheet.cell(2, 4).value = 4  # indicator 14: 2 → 4
+    changed = io.BytesIO()
+    book.save(changed)
+    _upload(at, changed.getvalue(), "ubah.xlsx")
+    assert "akan berubah" in at.warning[0].value
+    (line,) = _frame(at, "Perubahan")["Perubahan"]
+    assert line.startswith("Kota Ternate 2025 indikator 14:")

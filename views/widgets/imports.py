@@ -6,16 +6,19 @@ from __future__ import annotations
 import hashlib
 import io
 
+import pandas as pd
 import streamlit as st
 
 from spbe import ui
 from spbe.core.errors import SpbeError
 from spbe.core.formatting import format_count
 from spbe.core.framework import list_frameworks, load_framework
+from spbe.files.opd import is_opd_workbook
 from spbe.files.uploads import MAX_UPLOAD_BYTES
 from spbe.files.writers import write_template
 from spbe.results.tables import problems_display
 from spbe.services.imports import ImportRefused, WorkbookRejected, import_workbook
+from spbe.services.opd import describe_submission_changes, import_opd_workbook
 
 KEY_PENDING = "data_pending_replace"  # {"sha": ..., "message": ..., "changes": DataFrame}
 CHANGE_COLUMNS = {
@@ -67,15 +70,29 @@ def _show_rejection(exc: WorkbookRejected) -> None:
         st.dataframe(problems_display(exc.problems), hide_index=True, key="data_problems")
 
 
+def _changes(exc: ImportRefused, opd: bool):
+    """What the import would change, with instansi names (never codes)."""
+    names = dict(ui.instansi()[["code", "name"]].itertuples(index=False))
+    if opd:
+        return pd.DataFrame({"Perubahan": describe_submission_changes(exc.report, names=names)})
+    changes = exc.report.changes.assign(
+        instansi_code=lambda f: f["instansi_code"].map(lambda c: names.get(c, c))
+    )
+    return changes.rename(columns=CHANGE_COLUMNS)[list(CHANGE_COLUMNS.values())]
+
+
 def _run_import(data: bytes, name: str, actor: str, replace: bool) -> None:
+    """A levels workbook, or an OPD's workbook (recognised by its sheets, as the CLI does)."""
     st.session_state.pop(KEY_PENDING, None)
+    opd = is_opd_workbook(data)
+    run = import_opd_workbook if opd else import_workbook
     try:
         with ui.using(check=True) as con:
-            report = import_workbook(con, data, name, actor=actor, replace=replace)
+            report = run(con, data, name, actor=actor, replace=replace)
     except WorkbookRejected as exc:
         _show_rejection(exc)
     except ImportRefused as exc:
-        changes = exc.report.changes.rename(columns=CHANGE_COLUMNS)[list(CHANGE_COLUMNS.values())]
+        changes = _changes(exc, opd)
         sha = hashlib.sha256(data).hexdigest()
         st.session_state[KEY_PENDING] = {"sha": sha, "message": str(exc), "changes": changes}
     except SpbeError as exc:  # the database could not be written; the transaction rolled back
@@ -88,11 +105,12 @@ def import_section(actor: str) -> None:
     st.subheader("Impor nilai indikator")
     limit_mb = MAX_UPLOAD_BYTES // 1_048_576
     uploaded = st.file_uploader(
-        f"Berkas nilai indikator (.xlsx, maks. {limit_mb} MB)",
+        f"Berkas nilai indikator atau isian OPD (.xlsx, maks. {limit_mb} MB)",
         type=["xlsx"],
         max_upload_size=limit_mb,
         key="data_upload",
-        help="Berkas diperiksa di memori; satu kesalahan saja membuat seluruh berkas ditolak.",
+        help="Berkas diperiksa di memori; satu kesalahan saja membuat seluruh berkas ditolak. "
+        "Isian OPD (lembar Identitas) dikenali sendiri dan menjadi bagian penilaian mandiri.",
     )
     if uploaded is None:
         st.session_state.pop(KEY_PENDING, None)

@@ -16,6 +16,7 @@ from spbe.core.costs import default_costs
 from spbe.core.framework import load_framework
 from spbe.core.scoring import score
 from spbe.files.plans import costs_workbook
+from spbe.results.opd_costs import OPD_COST_RULE
 from spbe.store.scenarios import get_scenario, list_scenarios, load_costs, save_costs
 from tests.helpers_app import build_seeded_database, clear_streamlit_caches
 
@@ -117,7 +118,9 @@ def test_the_planner_finds_the_cheapest_plan_to_baik_for_ternate_2024(db):
     assert metrics["Indeks sesudah"] == ("2,60", "+0,71")
     assert metrics["Predikat sesudah"][0] == "Baik"
     labels = [e.label for e in at.expander]
-    assert "Diskomsandi — Rp 1.165.000.000 · +0,47 (32 langkah)" in labels
+    # one rule for every OPD cost (spbe.results.opd_costs): joint leads split evenly, as on slide 5
+    assert "Diskomsandi — Rp 1.297.500.000 · +0,523 (40 langkah)" in labels
+    assert OPD_COST_RULE in _texts(at.caption)
     assert at.query_params["t"] == "Baik"
 
     at.button(key="plan_apply").click().run()

@@ -1,12 +1,12 @@
 """Perencana Anggaran: the cheapest plan to a target, or the largest gain within a budget; with
-annual budgets, the roadmap year by year (fewest years to the target, or the best index)."""
+annual budgets, the roadmap year by year (fewest years to the target, or the best index). Costs
+are the office's table, or trial costs ("biaya coba") tried for this session only."""
 
 import streamlit as st
 
 from spbe import ui
 from spbe.core.errors import SpbeError
-from spbe.planning.plan import lead_opd_names, run_plan
-from spbe.planning.session import session_from_plan, state_of
+from spbe.planning.session import is_trial, session_from_plan, state_of
 from views.widgets import planning, plans, ranges
 
 start = planning.planning_start("Perencana Anggaran")
@@ -17,19 +17,21 @@ st.caption(
     f"Rencana dihitung dari profil awal {names[profile.instansi_code]} {profile.year} (bukan dari "
     "perubahan di halaman Simulasi). Rencana ini tepat (biaya minimum terbukti), bukan tebakan."
 )
+plans.open_saved(start)
 settings = plans.settings(start)
-costs = ui.costs(profile.instansi_code, fw.id)
+costs = plans.costs_in_use(profile.instansi_code, fw)
 actor, read_only = planning.admin()
-opd, owners = ui.opd_and_owners(profile.instansi_code)
-leads, confirmed = lead_opd_names(profile.profile(), owners, opd, fw)
+leads = planning.cached_leads(profile.instansi_code, profile.profile(), fw)
 try:
-    plan = run_plan(profile.profile(), settings, fw, costs.mapping(), leads, profile.year + 1)
+    plan = planning.cached_plan(
+        profile.profile(), settings, fw, costs.mapping(), leads.names, profile.year + 1
+    )
 except SpbeError as exc:
     plans.stop_on(exc)
 planning.write_url(state_of(session, settings))
 
 st.subheader("Hasil")
-plans.result(plan, fw, costs, confirmed)
+plans.result(plan, fw, costs, leads)
 if settings.mode == "target" and not settings.annual_budgets:
     ranges.plan_cost_section(profile, settings.target, plan.total_cost, costs, fw)
 apply, download = st.columns(2)
@@ -37,8 +39,8 @@ if apply.button("Terapkan ke simulasi", key="plan_apply", disabled=not plan.rais
     st.session_state[planning.SIM_SESSION_KEY] = session_from_plan(session, plan)
     st.switch_page("views/simulasi.py")
 with download:
-    plans.rka_download(plan, fw, settings, profile, names[profile.instansi_code], costs)
-title = "**Simpan rencana sebagai skenario**"
+    plans.rka_download(plan, fw, settings, profile, names[profile.instansi_code], costs, leads)
+title = "**Simpan rencana sebagai skenario**" + (" (dengan biaya coba)" if is_trial(costs) else "")
 then = "; bandingkan di halaman Simulasi."
 planning.save_form("plan", title, session, costs, plan, settings, actor=actor, then=then)
 

@@ -14,14 +14,16 @@ from spbe.core.planner import Plan
 from spbe.files.common import RUPIAH_FORMAT
 from spbe.files.uploads import SheetError, UploadError, check_xlsx, open_upload
 from spbe.files.writers import write_table_workbook
-from spbe.planning.plan import PlanSettings, plan_by_opd, plan_steps_table
+from spbe.planning.plan import OpdLeads, PlanSettings, plan_by_opd, plan_steps_table
 from spbe.planning.session import StartProfile
+from spbe.results.opd_costs import OPD_COST_RULE
 
 COST_SHEET = "Biaya"
 
 
 RKA_LABELS = {
     "opd": "OPD pengampu",
+    "opd_code": "Kode OPD",
     "indicator": "Indikator",
     "name": "Nama indikator",
     "from_level": "Dari tingkat",
@@ -40,13 +42,15 @@ def rka_workbook(
     *,
     instansi_name: str,
     start: StartProfile,
+    leads: OpdLeads,
     cost_caption: str,
     made_at: datetime,
 ) -> bytes:
-    """The plan as an .xlsx for the budget workbook (RKA): sheets "Per OPD", "Langkah" and
-    "Asumsi" (starting profile and its provenance, cost provenance, target, constraints, date)."""
+    """The plan as an .xlsx for the budget workbook (RKA): sheets "Per OPD" (split by
+    ``OPD_COST_RULE``, stated below the total), "Langkah" and "Asumsi" (starting profile and its
+    provenance, cost provenance, target, constraints, the OPD cost rule, date)."""
     steps = plan_steps_table(plan, fw)
-    by_opd = plan_by_opd(plan, fw)
+    by_opd = plan_by_opd(plan, fw, leads).drop(columns="opd_code")
     gain_scaled = sum(fw.weight_int(int(n)) for n in steps["indicator"])
     total = {
         "opd": "Jumlah",
@@ -55,7 +59,8 @@ def rka_workbook(
         "cost": plan.total_cost,
         "index_gain": gain_scaled / fw.index_denominator,
     }
-    by_opd = pd.concat([by_opd, pd.DataFrame([total])], ignore_index=True)
+    rule = {"opd": "Aturan", "indicators": OPD_COST_RULE}
+    by_opd = pd.concat([by_opd, pd.DataFrame([total, rule])], ignore_index=True)
     result = "tercapai" if plan.feasible else "TIDAK tercapai dengan batasan ini"
     lines = [
         ("Instansi", instansi_name),
@@ -70,6 +75,7 @@ def rka_workbook(
         ),
         ("Biaya total", format_rupiah(plan.total_cost)),
         ("Asal biaya", cost_caption),
+        ("Pembagian biaya per OPD", OPD_COST_RULE),
         (
             "Aturan",
             "Tingkat bersifat kumulatif: 2→4 membayar langkah 2→3 dan 3→4. Predikat "

@@ -19,7 +19,8 @@ from spbe.core.scenario import Scenario
 from spbe.planning.links import ScenarioState
 from spbe.planning.tables import budgets_input, budgets_text
 from spbe.planning.whatif import change_cost, live_figures
-from spbe.results.contributions import UNASSIGNED_NAME, opd_contributions
+from spbe.results.contributions import UNASSIGNED, UNASSIGNED_NAME, opd_contributions
+from spbe.results.opd_costs import leads_of, split_plan_cost
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,35 @@ def settings_of(state: ScenarioState) -> PlanSettings | None:
         return None
 
 
+def settings_of_record(record: Mapping | None) -> PlanSettings | None:
+    """The settings of a plan kept with a scenario (``plan_record``), or None when there is no
+    record or it cannot be read."""
+    if not record:
+        return None
+    try:
+        target = record.get("target")
+        if target is not None and not isinstance(target, str | Decimal):
+            return None
+        if isinstance(target, str):
+            try:
+                target = Decimal(target)
+            except ArithmeticError:
+                pass  # a band name
+        budget = record.get("budget")
+        return PlanSettings(
+            mode=str(record["mode"]),
+            target=target,
+            budget=None if budget is None else int(budget),
+            locked=tuple(int(n) for n in record.get("locked") or ()),
+            max_level=None if record.get("max_level") is None else int(record["max_level"]),
+            one_step=bool(record.get("one_step", record.get("max_steps") == 1)),
+            annual_budgets=tuple(int(b) for b in record.get("annual_budgets") or ()),
+            years=None if record.get("years") is None else int(record["years"]),
+        )
+    except (KeyError, TypeError, ValueError, SpbeError):
+        return None
+
+
 @dataclass(frozen=True, eq=False)
 class RoadmapPlan(Plan):
     """A roadmap's raises as one plan (all its years together), with the roadmap itself: what
@@ -232,19 +262,47 @@ def roadmap_table(roadmap: Roadmap) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def lead_opd_names(
+@dataclass(frozen=True, eq=False)
+class OpdLeads:
+    """Who leads each indicator, for splitting a plan among OPDs (``spbe.results.opd_costs``).
+
+    ``names``: indicator -> its lead OPD(s) by short name (joint leads "A, B"; "Belum ada OPD
+    pengampu" without one), the ``opd`` of the plan's steps. ``codes``: indicator -> lead OPD codes
+    (empty without one). ``short_names``: OPD code -> short name (with the unassigned bucket).
+    ``confirmed``: whether the OPD mapping is confirmed."""
+
+    names: dict[int, str]
+    codes: dict[int, tuple[str, ...]]
+    short_names: dict[str, str]
+    confirmed: bool
+
+
+def opd_leads(
     levels: Mapping[int, int], owners: pd.DataFrame, opd: pd.DataFrame, fw: Framework
-) -> tuple[dict[int, str], bool]:
-    """Indicator -> its lead OPD(s) (short names, joint leads as "A, B"; "Belum ada OPD
-    pengampu" without one), from the OPD mapping (spbe.results.contributions), and whether that mapping
-    is confirmed."""
+) -> OpdLeads:
+    """The lead OPDs of every indicator from the OPD mapping (spbe.results.contributions); every
+    indicator unassigned when the mapping cannot be used."""
     frame = pd.DataFrame({"indicator": list(levels), "level": list(levels.values())})
     try:
         result = opd_contributions(frame, owners, opd, fw)
     except SpbeError:
-        return dict.fromkeys(fw.indicator_numbers, UNASSIGNED_NAME), False
+        nobody = dict.fromkeys(fw.indicator_numbers, ())
+        unassigned = dict.fromkeys(fw.indicator_numbers, UNASSIGNED_NAME)
+        return OpdLeads(unassigned, nobody, {UNASSIGNED: UNASSIGNED_NAME}, False)
     table = result.by_indicator
-    return dict(zip(table["indicator"].astype(int), table["lead_opd"])), result.mapping_confirmed
+    names = dict(zip(table["indicator"].astype(int), table["lead_opd"]))
+    short = dict(zip(result.by_opd["opd_code"], result.by_opd["short_name"]))
+    short.setdefault(UNASSIGNED, UNASSIGNED_NAME)
+    return OpdLeads(names, leads_of(result), short, result.mapping_confirmed)
+
+
+def lead_opd_names(
+    levels: Mapping[int, int], owners: pd.DataFrame, opd: pd.DataFrame, fw: Framework
+) -> tuple[dict[int, str], bool]:
+    """Indicator -> its lead OPD(s) (short names, joint leads as "A, B"; "Belum ada OPD
+    pengampu" without one), and whether the OPD mapping is confirmed (see ``opd_leads``)."""
+    leads = opd_leads(levels, owners, opd, fw)
+    return leads.names, leads.confirmed
 
 
 def plan_steps_table(plan: Plan, fw: Framework) -> pd.DataFrame:
@@ -266,28 +324,50 @@ def _steps_table(steps: pd.DataFrame, fw: Framework) -> pd.DataFrame:
     ).sort_values(["opd", "indicator", "from_level"], kind="stable", ignore_index=True)
 
 
-def plan_by_opd(plan: Plan, fw: Framework) -> pd.DataFrame:
-    """The plan per lead OPD: opd, steps, indicators ("13 (1→3), 14 (1→3)"), cost, index_gain;
-    most expensive first. Sums are exact: gains are added on the framework's integer axis."""
-    steps = plan_steps_table(plan, fw)
+def plan_by_opd(plan: Plan, fw: Framework, leads: OpdLeads) -> pd.DataFrame:
+    """The plan per OPD under ``OPD_COST_RULE`` (``spbe.results.opd_costs.split_plan_cost``: each
+    step charged to its indicator's lead OPD(s), joint leads split evenly): opd_code, opd (short
+    name), steps, indicators ("13 (1→3, bersama), 14 (1→3)"), cost, index_gain; most expensive
+    first. The costs add up to the plan's total; gains are split on the framework's integer axis."""
+    steps = plan.steps
+    units = pd.DataFrame(
+        {
+            "indicator": steps["indicator"].astype(int),
+            "cost": steps["cost"].astype(float),
+            "index_gain": [float(fw.weight_int(int(n))) for n in steps["indicator"]],
+        }
+    )
+    split = split_plan_cost(units, leads.codes)
     rows = []
-    for opd, part in steps.groupby("opd", sort=False):
+    for part in split.itertuples(index=False):
         raised = [
-            f"{n} ({plan.raises[n][0]}→{plan.raises[n][1]})"
-            for n in dict.fromkeys(part["indicator"].astype(int))
+            f"{n} ({plan.raises[n][0]}→{plan.raises[n][1]}"
+            + (", bersama)" if len(leads.codes.get(n) or ()) > 1 else ")")
+            for n in part.indicators
         ]
-        gain_scaled = sum(fw.weight_int(int(n)) for n in part["indicator"])
         rows.append(
             {
-                "opd": opd,
-                "steps": len(part),
+                "opd_code": part.opd_code,
+                "opd": leads.short_names.get(part.opd_code, part.opd_code),
+                "steps": int(part.steps),
                 "indicators": ", ".join(raised),
-                "cost": float(part["cost"].sum()),
-                "index_gain": gain_scaled / fw.index_denominator,
+                "cost": float(part.cost),
+                "index_gain": float(part.index_gain) / fw.index_denominator,
             }
         )
-    frame = pd.DataFrame(rows, columns=["opd", "steps", "indicators", "cost", "index_gain"])
+    columns = ["opd_code", "opd", "steps", "indicators", "cost", "index_gain"]
+    frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values(["cost", "opd"], ascending=[False, True], ignore_index=True)
+
+
+def opd_step_shares(steps: pd.DataFrame, leads: OpdLeads, opd_code: str) -> pd.DataFrame:
+    """The rows of ``steps`` (``plan_steps_table``) on the indicators ``opd_code`` leads (the
+    unassigned bucket: those without a lead), with ``share``: its part of each step's cost."""
+    owners = [tuple(leads.codes.get(int(n)) or ()) or (UNASSIGNED,) for n in steps["indicator"]]
+    mine = [opd_code in o for o in owners]
+    part = steps[mine].copy()
+    part["share"] = [c / len(o) for c, o, m in zip(steps["cost"], owners, mine) if m]
+    return part
 
 
 def roadmap_year_steps(roadmap: Roadmap, fw: Framework, year: int) -> pd.DataFrame:

@@ -6,25 +6,30 @@
   also per million Rupiah of its cost);
 - the planner's settings, its answer grouped by lead OPD, and the RKA workbook with an assumptions
   sheet; the cost workbook (sheet "Biaya") written and read;
-- scenarios compared side by side.
+- scenarios compared side by side;
+- trial costs ("biaya coba"): costs tried on the planner for the session only, never the office's
+  table, kept inside a saved scenario and restored from it.
 
 Every index is computed exactly on the framework's integer axis (``spbe.core.scoring.index_scaled``);
 floats appear only in the results. Inputs are never modified."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from spbe.core.costs import CostTable, costs_frame
 from spbe.core.errors import SpbeError
 from spbe.core.framework import Framework, framework_for_year, load_framework
 from spbe.core.planner import Plan, apply_plan
 from spbe.core.provenance import PROVENANCES, Provenance, provenance_label
-from spbe.core.scenario import InstansiCosts, Scenario, costs_snapshot
+from spbe.core.scenario import OWN, InstansiCosts, Scenario, costs_snapshot
 from spbe.planning.links import ScenarioState
 from spbe.planning.plan import PlanSettings, plan_record
+from spbe.planning.tables import TRIAL_LABEL
 
 LINK, SCENARIO, PLAN = "tautan", "skenario", "rencana"
 
@@ -216,6 +221,90 @@ def scenario_of(
         provenance=start.provenance,
         base_levels=start.profile(),
         levels=levels,
-        costs=costs_snapshot(costs) if costs is not None else None,
+        costs=costs_record(costs) if costs is not None else None,
         plan=plan_record(plan, settings) if plan is not None and settings is not None else None,
     )
+
+
+# -- trial costs ("biaya coba") -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class TrialCosts(InstansiCosts):
+    """Costs tried on the planner for this session only ("biaya coba"): never written to the
+    office's cost table (``cost_table``); making them that table is an admin's separate write.
+
+    ``changed``: the indicators whose figures differ from the office's table ``office``; their rows
+    count as the instansi's own (``mandiri``), the others keep the office's provenance.
+    ``source``: where they came from ("" edited on the page, or "skenario 'X'")."""
+
+    office: InstansiCosts | None = None
+    changed: tuple[int, ...] = ()
+    source: str = ""
+
+    def caption(self) -> str:
+        total = len(self.row_provenance)
+        source = f" dari {self.source}" if self.source else ""
+        office = provenance_label(self.office.provenance) if self.office is not None else "–"
+        return (
+            f"{TRIAL_LABEL}{source} — hanya untuk sesi ini, tidak disimpan ke tabel biaya kantor: "
+            f"{len(self.changed)} dari {total} indikator berbeda dari tabel biaya kantor; "
+            f"indikator lain mengikuti tabel biaya kantor ({office})."
+        )
+
+
+def is_trial(costs: InstansiCosts | None) -> bool:
+    return isinstance(costs, TrialCosts)
+
+
+def changed_rows(
+    office: Mapping[int, Sequence[float]], tried: Mapping[int, Sequence[float]]
+) -> tuple[int, ...]:
+    """Indicators whose step costs differ (by more than half a sen) between two mappings."""
+    return tuple(
+        n
+        for n in office
+        if len(office[n]) != len(tried[n])
+        or not all(
+            math.isclose(a, b, rel_tol=0, abs_tol=0.005) for a, b in zip(office[n], tried[n])
+        )
+    )
+
+
+def trial_costs(
+    office: InstansiCosts,
+    tried: Mapping[int, Sequence[float]],
+    fw: Framework,
+    source: str = "",
+) -> TrialCosts | None:
+    """The trial costs ``tried`` (every indicator of ``fw``) over the office's table, or None when
+    they equal the office's table. Raises CostError for an incomplete or negative mapping."""
+    frame = costs_frame(tried, fw)  # validated: every indicator, non-negative figures
+    mapping = {int(n): tuple(v) for n, v in tried.items()}
+    changed = changed_rows(office.mapping(), mapping)
+    if not changed:
+        return None
+    provenance = dict(office.row_provenance) | dict.fromkeys(changed, OWN)
+    table = CostTable(fw.id, frame, OWN, TRIAL_LABEL)
+    return TrialCosts(
+        office.instansi_code, table, provenance, office=office, changed=changed, source=source
+    )
+
+
+def costs_record(costs: InstansiCosts) -> dict:
+    """The cost snapshot kept with a scenario (``costs_snapshot``); trial costs add ``trial``
+    (True), ``trial_rows`` (the indicators that differ from the office's table) and ``source``."""
+    record = costs_snapshot(costs)
+    if isinstance(costs, TrialCosts):
+        record |= {"trial": True, "trial_rows": list(costs.changed), "source": costs.source}
+    return record
+
+
+def trial_from_scenario(scenario: Scenario, office: InstansiCosts) -> TrialCosts | None:
+    """A saved scenario's costs as trial costs over today's office table; None when it kept no
+    costs or they equal the office's table now. Raises CostError for a damaged record."""
+    mapping = scenario.cost_mapping()
+    if mapping is None:
+        return None
+    fw = load_framework(scenario.framework_id)
+    return trial_costs(office, mapping, fw, f"{SCENARIO} '{scenario.name}'")

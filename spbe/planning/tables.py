@@ -39,20 +39,27 @@ class BudgetError(SpbeError):
     """A Rupiah amount typed by a person cannot be read (Indonesian message)."""
 
 
-def parse_budgets(text: object, what: str = "Anggaran") -> tuple[int, ...]:
+def parse_budgets(
+    text: object, what: str = "Anggaran", *, one: bool = False, examples: str = RUPIAH_EXAMPLES
+) -> tuple[int, ...]:
     """Whole Rupiah amounts typed by a person, in order: one, or one per year separated by ";"
     (or ","). Each may be "750000000", "750.000.000", "Rp 750.000.000", "750 juta", "1,5 miliar"
     (thousands point, decimal comma; ribu, rb, juta, jt, miliar, milyar, triliun). Raises
     BudgetError for anything else: empty, negative, not a number, fractions of a Rupiah, more
-    than ``MAX_BUDGET`` or more than ``MAX_YEARS`` figures."""
+    than ``MAX_BUDGET`` or more than ``MAX_YEARS`` figures. ``one``: a single amount is wanted
+    (the messages then say nothing of several years); ``examples`` are quoted in the messages."""
     typed = " ".join(str(text if text is not None else "").split())
     folded = typed.casefold()
     if not folded:
-        raise BudgetError(f"{what} belum diisi. Tulis misalnya {RUPIAH_EXAMPLES}.")
+        raise BudgetError(f"{what} belum diisi. Tulis misalnya {examples}.")
     if _COMMA_THOUSANDS.search(folded):
+        several = (
+            ""
+            if one
+            else ("; pisahkan anggaran beberapa tahun dengan titik koma (750.000.000; 800.000.000)")
+        )
         raise BudgetError(
-            f"{what} '{typed}': pemisah ribuan memakai titik (750.000.000), bukan koma; "
-            "pisahkan anggaran beberapa tahun dengan titik koma (750.000.000; 800.000.000)."
+            f"{what} '{typed}': pemisah ribuan memakai titik (750.000.000), bukan koma{several}."
         )
     if _SEN.search(folded):
         raise BudgetError(
@@ -65,14 +72,14 @@ def parse_budgets(text: object, what: str = "Anggaran") -> tuple[int, ...]:
             raise BudgetError(f"{what} tidak boleh negatif ('{typed}').")
         found = _AMOUNT.match(folded, pos)
         if found is None:
-            raise _unreadable(typed, what)
+            raise _unreadable(typed, what, one, examples)
         amounts.append(_amount(found, typed, what))
         pos = found.end()
         while pos < len(folded) and folded[pos] == " ":
             pos += 1
         if pos < len(folded):
             if folded[pos] not in _SEPARATORS:
-                raise _unreadable(typed, what)
+                raise _unreadable(typed, what, one, examples)
             pos += 1
             while pos < len(folded) and (folded[pos] == " " or folded[pos] in _SEPARATORS):
                 pos += 1
@@ -81,18 +88,18 @@ def parse_budgets(text: object, what: str = "Anggaran") -> tuple[int, ...]:
     return tuple(amounts)
 
 
-def parse_rupiah(text: object, what: str = "Anggaran") -> int:
+def parse_rupiah(text: object, what: str = "Anggaran", examples: str = RUPIAH_EXAMPLES) -> int:
     """One whole Rupiah amount typed by a person (forms as in ``parse_budgets``)."""
-    amounts = parse_budgets(text, what)
+    amounts = parse_budgets(text, what, one=True, examples=examples)
     if len(amounts) != 1:
         raise BudgetError(f"{what}: tulis satu angka Rupiah, bukan {len(amounts)}.")
     return amounts[0]
 
 
-def _unreadable(typed: str, what: str) -> BudgetError:
+def _unreadable(typed: str, what: str, one: bool, examples: str) -> BudgetError:
+    several = "" if one else "; anggaran beberapa tahun dipisah titik koma: 750 juta; 800 juta"
     return BudgetError(
-        f"{what} '{typed}' tidak dapat dibaca sebagai Rupiah. Tulis misalnya {RUPIAH_EXAMPLES}; "
-        "anggaran beberapa tahun dipisah titik koma: 750 juta; 800 juta."
+        f"{what} '{typed}' tidak dapat dibaca sebagai Rupiah. Tulis misalnya {examples}{several}."
     )
 
 
@@ -149,9 +156,10 @@ def format_points(value: float) -> str:
     return text
 
 
-def steps_display(steps: pd.DataFrame) -> pd.DataFrame:
-    """``plan_steps_table`` rows for people: Indikator, Nama, Langkah, Biaya, Kenaikan indeks."""
-    return pd.DataFrame(
+def steps_display(steps: pd.DataFrame, share: pd.Series | None = None) -> pd.DataFrame:
+    """``plan_steps_table`` rows for people: Indikator, Nama, Langkah, Biaya, Kenaikan indeks; with
+    ``share`` (one OPD's part of each step's cost, same index) also "Bagian OPD ini"."""
+    shown = pd.DataFrame(
         {
             "Indikator": steps["indicator"].astype("int64"),
             "Nama": steps["name"].astype(str),
@@ -160,6 +168,37 @@ def steps_display(steps: pd.DataFrame) -> pd.DataFrame:
             "Kenaikan indeks": steps["index_gain"].map(lambda v: "+" + format_points(v)),
         }
     )
+    if share is not None:
+        shown.insert(4, "Bagian OPD ini", share.map(format_rupiah))
+    return shown
+
+
+# -- the cost table, shown and edited as Rupiah text ---------------------------------------------
+
+TRIAL_LABEL = "Biaya coba"
+ASAL_COLUMN = "Asal"
+COST_EXAMPLES = "35.000.000, Rp 35.000.000, 35 juta, 35 jt atau 1,5 miliar (0 bila tanpa biaya)"
+COST_RULE = (
+    "biaya ditulis dalam Rupiah utuh dan tidak negatif, satu angka per sel, titik sebagai pemisah "
+    f"ribuan: {COST_EXAMPLES}"
+)
+
+
+class CostEntryError(SpbeError):
+    """Cost cells typed by a person that cannot be read; nothing was changed."""
+
+    HEADING = f"Biaya tidak diubah; perbaiki sel berikut ({COST_RULE})"
+    ALWAYS_LIST = True
+
+
+def _row_origins(costs: InstansiCosts) -> list[str]:
+    """Each row's provenance label; a row of trial costs that differs from the office's table
+    (``costs.changed``, see ``spbe.planning.session.TrialCosts``) is "Biaya coba"."""
+    changed = set(getattr(costs, "changed", ()))
+    return [
+        TRIAL_LABEL if int(n) in changed else provenance_label(costs.row_provenance[int(n)])
+        for n in costs.table.frame[INDICATOR_COLUMN]
+    ]
 
 
 def costs_display(costs: InstansiCosts, fw: Framework) -> pd.DataFrame:
@@ -169,18 +208,56 @@ def costs_display(costs: InstansiCosts, fw: Framework) -> pd.DataFrame:
     shown["Nama"] = [fw.indicator(int(n)).short_name for n in frame[INDICATOR_COLUMN]]
     for column in cost_columns(fw)[1:]:
         shown[column] = frame[column].map(format_rupiah)
-    shown["Asal"] = [
-        provenance_label(costs.row_provenance[int(n)]) for n in frame[INDICATOR_COLUMN]
-    ]
+    shown[ASAL_COLUMN] = _row_origins(costs)
     return shown
 
 
 def costs_editor_frame(costs: InstansiCosts, fw: Framework) -> pd.DataFrame:
-    """The cost table to edit: Indikator, Nama (both read-only in the editor), one column per
-    step in Rupiah (numbers). ``validate_costs`` ignores the Nama column when it is saved."""
-    frame = costs.table.frame.copy()
-    frame.insert(1, "Nama", [fw.indicator(int(n)).short_name for n in frame[INDICATOR_COLUMN]])
-    return frame
+    """The cost table to edit: as ``costs_display`` (steps as Rupiah text, "Rp 35.000.000");
+    Indikator, Nama and Asal are read-only in the editor. Read back with ``costs_from_editor``."""
+    return costs_display(costs, fw)
+
+
+def costs_from_editor(
+    edited: pd.DataFrame, base: InstansiCosts, fw: Framework
+) -> dict[int, tuple[float, ...]]:
+    """``{indicator: step costs}`` from the edited ``costs_editor_frame`` of ``base``.
+
+    Every step cell is read with ``parse_rupiah`` ("35.000.000", "Rp 35.000.000", "35 juta",
+    "35 jt", "1,5 miliar", "0"); a cell left as shown keeps ``base``'s exact figure (no rounding
+    of sen). Raises CostEntryError naming the indicator and column of every unreadable cell (and
+    the rule); nothing is returned then."""
+    steps = cost_columns(fw)[1:]
+    frame = base.table.frame
+    shown = costs_display(base, fw)
+    indicators = [int(n) for n in frame[INDICATOR_COLUMN]]
+    if INDICATOR_COLUMN not in edited or [int(n) for n in edited[INDICATOR_COLUMN]] != indicators:
+        raise CostEntryError(
+            "baris tabel biaya tidak boleh ditambah, dihapus atau diurutkan ulang."
+        )
+    missing = [c for c in steps if c not in edited.columns]
+    if missing:
+        raise CostEntryError(f"kolom '{missing[0]}' tidak ada.")
+    problems: list[str] = []
+    mapping: dict[int, tuple[float, ...]] = {}
+    for row, n in enumerate(indicators):
+        values = []
+        for column in steps:
+            typed = edited[column].iloc[row]
+            if not isinstance(typed, str):  # a cleared cell is None (or NaN)
+                typed = "" if pd.isna(typed) else format_number(float(typed), 0)
+            if typed.strip() == shown[column].iloc[row]:
+                values.append(float(frame[column].iloc[row]))
+                continue
+            where = f"Indikator {n} ({fw.indicator(n).short_name}), kolom {column}:"
+            try:
+                values.append(float(parse_rupiah(typed, where, COST_EXAMPLES)))
+            except BudgetError as exc:
+                problems.append(str(exc))
+        mapping[n] = tuple(values)
+    if problems:
+        raise CostEntryError(problems)
+    return mapping
 
 
 def comparison_display(comparison: pd.DataFrame, fw: Framework) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from spbe.planning.plan import (
     PlanSettings,
     RoadmapPlan,
     compare_scenarios,
+    opd_leads,
     plan_by_opd,
     plan_record,
     plan_steps_table,
@@ -39,7 +40,7 @@ from spbe.planning.tables import (
     roadmap_display,
     roadmap_summary,
 )
-from spbe.store import indicator_levels, open_store
+from spbe.store import indicator_levels, opd_table, open_store, owner_table
 from spbe.store.scenarios import get_scenario, load_costs, save_scenario
 
 JT = 1_000_000
@@ -67,6 +68,12 @@ def start(store):
 @pytest.fixture(scope="module")
 def costs(store, fw):
     return load_costs(store, "kota-ternate", fw)
+
+
+@pytest.fixture(scope="module")
+def leads(store, start, fw):
+    opd, owners = opd_table(store, "kota-ternate"), owner_table(store, "kota-ternate")
+    return opd_leads(start.profile(), owners, opd, fw)
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +173,7 @@ def test_roadmap_settings_are_checked_described_and_shown_in_widgets(fw):
 # -- the roadmap as a plan and as tables ---------------------------------------------------------
 
 
-def test_the_roadmap_to_baik_with_rp_750_juta_a_year(planned, start, fw, costs):
+def test_the_roadmap_to_baik_with_rp_750_juta_a_year(planned, start, fw, costs, leads):
     assert isinstance(planned, RoadmapPlan)
     road = planned.roadmap
     # fewest years 3 (two would need Rp 2.090 jt with at most 2 steps each > 2 × Rp 750 jt),
@@ -180,7 +187,7 @@ def test_the_roadmap_to_baik_with_rp_750_juta_a_year(planned, start, fw, costs):
     assert float(planned.steps["cost"].sum()) == planned.total_cost
     after = apply_plan(start.profile(), planned)  # "Terapkan ke simulasi" works unchanged
     assert after[9] == 4 and after[1] == 5  # 9: 1→4 and 1: 2→5 in three one-level years
-    by_opd = plan_by_opd(planned, fw)
+    by_opd = plan_by_opd(planned, fw, leads)
     assert by_opd["cost"].sum() == planned.total_cost
     assert len(plan_steps_table(planned, fw)) == planned.total_steps == 46
 
@@ -263,9 +270,9 @@ def test_a_scenario_with_a_roadmap_round_trips_through_the_store(store, planned,
     assert shown.loc["Peta jalan", "Rencana lama"] == "–"
 
 
-def test_the_rka_workbook_of_a_roadmap_states_its_budgets(planned, start, fw, costs):
+def test_the_rka_workbook_of_a_roadmap_states_its_budgets(planned, start, fw, costs, leads):
     data = rka_workbook(
-        planned, fw, ROADMAP, instansi_name="Kota Ternate", start=start,
+        planned, fw, ROADMAP, instansi_name="Kota Ternate", start=start, leads=leads,
         cost_caption=costs.caption(), made_at=datetime(2026, 1, 5, 9, 30),
     )  # fmt: skip
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)

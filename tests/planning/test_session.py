@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from spbe.core.costs import CostError, costs_mapping, default_costs, validate_costs
+from spbe.core.costs import CostError, default_costs
 from spbe.core.errors import SpbeError
 from spbe.core.framework import FrameworkError, load_framework
 from spbe.core.planner import apply_plan
@@ -27,6 +27,7 @@ from spbe.planning.plan import (
     compare_scenarios,
     default_target,
     lead_opd_names,
+    opd_leads,
     plan_by_opd,
     plan_steps_table,
     run_plan,
@@ -50,10 +51,12 @@ from spbe.planning.tables import (
     comparison_display,
     costs_display,
     costs_editor_frame,
+    costs_from_editor,
     format_points,
     steps_display,
 )
 from spbe.planning.whatif import change_cost, level_groups, level_steps, live_figures, sensitivity
+from spbe.results.opd_costs import OPD_COST_RULE
 from spbe.store import indicator_levels, opd_table, open_store, owner_table
 from spbe.store.scenarios import load_costs
 
@@ -89,10 +92,18 @@ def costs(store, fw) -> InstansiCosts:
 
 
 @pytest.fixture(scope="module")
-def leads(store, start, fw):
-    return lead_opd_names(
+def opd_leads_of_ternate(store, start, fw):
+    opd, owners = opd_table(store, "kota-ternate"), owner_table(store, "kota-ternate")
+    return opd_leads(start.profile(), owners, opd, fw)
+
+
+@pytest.fixture(scope="module")
+def leads(store, start, fw, opd_leads_of_ternate):
+    names = lead_opd_names(
         start.profile(), owner_table(store, "kota-ternate"), opd_table(store, "kota-ternate"), fw
     )[0]
+    assert names == opd_leads_of_ternate.names
+    return names
 
 
 # -- starting profiles and sessions --------------------------------------------------------------
@@ -209,7 +220,7 @@ def test_level_groups_follow_domains_and_aspects(fw):
 # -- planning -------------------------------------------------------------------------------------
 
 
-def test_the_cheapest_plan_to_baik_for_ternate_2024(start, fw, costs, leads):
+def test_the_cheapest_plan_to_baik_for_ternate_2024(start, fw, costs, leads, opd_leads_of_ternate):
     settings = PlanSettings(target="Baik")
     plan = run_plan(start.profile(), settings, fw, costs.mapping(), leads)
     assert plan.feasible and plan.predicate_after == "Baik"
@@ -224,14 +235,16 @@ def test_the_cheapest_plan_to_baik_for_ternate_2024(start, fw, costs, leads):
     )  # fmt: skip
     assert score(frame, fw)["index"].iloc[0] >= 2.6
 
-    by_opd = plan_by_opd(plan, fw).set_index("opd")
+    by_opd = plan_by_opd(plan, fw, opd_leads_of_ternate).set_index("opd")
     assert by_opd["cost"].sum() == plan.total_cost
     assert by_opd["index_gain"].sum() == pytest.approx(0.706)
     # Diskomsandi leads 1, 2, 4-8 (7 × Rp 95 jt), 10 (Rp 130 jt), 19, 20 (2 × Rp 125 jt) and
-    # 22, 23, 26 (3 × Rp 40 jt): Rp 1.165 jt for 7 × 3,9 + 5,2 + 10 + 4,5 = 47,0 points
-    assert by_opd.loc["Diskomsandi", "cost"] == 1_165 * JT
-    assert by_opd.loc["Diskomsandi", "index_gain"] == 0.47
-    assert by_opd.loc["Bappelitbangda, BPKAD", "indicators"] == "13 (1→3)"
+    # 22, 23, 26 (3 × Rp 40 jt) alone: Rp 1.165 jt for 47,0 points; and jointly half of 3 (Rp 95
+    # jt), 9 (Rp 130 jt) and 21 (Rp 40 jt): + Rp 132,5 jt = Rp 1.297,5 jt (OPD_COST_RULE)
+    assert by_opd.loc["Diskomsandi", "cost"] == 1_297_500_000
+    assert by_opd.loc["Diskomsandi", "index_gain"] == pytest.approx(0.523)
+    assert by_opd.loc["BPKAD", "indicators"] == "13 (1→3, bersama), 24 (1→2)"
+    assert by_opd.loc["BPKAD", "cost"] == 62_500_000 + 40 * JT  # half of 13's Rp 125 jt
     assert by_opd.index[0] == "Diskomsandi"  # most expensive first
 
 
@@ -291,25 +304,33 @@ def test_steps_are_shown_with_rupiah_and_a_decimal_comma(start, fw, costs, leads
     ]  # fmt: skip
 
 
-def test_the_rka_workbook_has_the_plan_per_opd_and_its_assumptions(start, fw, costs, leads):
+def test_the_rka_workbook_has_the_plan_per_opd_and_its_assumptions(
+    start, fw, costs, leads, opd_leads_of_ternate
+):
     settings = PlanSettings(target="Baik", one_step=False)
     plan = run_plan(start.profile(), settings, fw, costs.mapping(), leads)
     data = rka_workbook(
-        plan, fw, settings, instansi_name="Kota Ternate", start=start,
+        plan, fw, settings, instansi_name="Kota Ternate", start=start, leads=opd_leads_of_ternate,
         cost_caption=costs.caption(), made_at=datetime(2026, 11, 23, 9, 30),
     )  # fmt: skip
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Per OPD", "Langkah", "Asumsi"]
     per_opd = list(book["Per OPD"].iter_rows(values_only=True))
-    assert per_opd[0][0] == "OPD pengampu" and per_opd[-1][0] == "Jumlah"
-    assert per_opd[-1][3] == 1_760 * JT
-    assert sum(r[3] for r in per_opd[1:-1]) == 1_760 * JT
+    assert per_opd[0][0] == "OPD pengampu" and per_opd[-2][0] == "Jumlah"
+    assert per_opd[-2][3] == 1_760 * JT
+    assert sum(r[3] for r in per_opd[1:-2]) == 1_760 * JT  # the parts add up (OPD_COST_RULE)
+    assert (
+        dict(zip([r[0] for r in per_opd[1:-2]], [r[3] for r in per_opd[1:-2]]))["Diskomsandi"]
+        == 1_297_500_000
+    )
+    assert per_opd[-1][0] == "Aturan" and per_opd[-1][2] == OPD_COST_RULE
     assert len(list(book["Langkah"].iter_rows())) == 1 + plan.total_steps
     assumptions = dict(list(book["Asumsi"].iter_rows(values_only=True))[1:])
     assert assumptions["Instansi"] == "Kota Ternate"
     assert assumptions["Target"] == "Predikat Baik (indeks ≥ 2,60)"
     assert assumptions["Satu tingkat per tahun"] == "tidak"
     assert assumptions["Asal biaya"].startswith("Biaya: Ilustrasi")
+    assert assumptions["Pembagian biaya per OPD"] == OPD_COST_RULE
     assert assumptions["Profil awal"].startswith("Rekonstruksi (2024)")
     assert assumptions["Biaya total"] == "Rp 1.760.000.000"
     assert assumptions["Dibuat"] == "23-11-2026 09.30"
@@ -398,9 +419,10 @@ def test_the_cost_table_is_shown_with_rupiah_and_its_provenance(fw, costs):
     shown = costs_display(costs, fw)
     row = shown[shown["Indikator"] == 42].iloc[0]
     assert row["3→4"] == "Rp 400.000.000" and row["Asal"] == "Ilustrasi"
-    editor = costs_editor_frame(costs, fw)
-    assert list(editor.columns) == ["Indikator", "Nama", "1→2", "2→3", "3→4", "4→5"]
-    assert costs_mapping(validate_costs(editor, fw)) == costs.mapping()  # Nama is ignored
+    editor = costs_editor_frame(costs, fw)  # Rupiah text, read back with costs_from_editor
+    assert list(editor.columns) == ["Indikator", "Nama", "1→2", "2→3", "3→4", "4→5", "Asal"]
+    assert editor.loc[editor["Indikator"] == 42, "3→4"].iloc[0] == "Rp 400.000.000"
+    assert costs_from_editor(editor, costs, fw) == costs.mapping()  # unchanged cells kept exactly
 
 
 def test_why_a_write_control_is_missing():

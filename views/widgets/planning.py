@@ -1,20 +1,27 @@
 """Pieces both planning pages share (Simulasi, Perencana Anggaran): their start (title, starting
-profile, an opened link, the session), the URL state, saving a scenario and the admin-only writes.
+profile, an opened link, the session), the URL state, saving a scenario and the admin-only writes;
+the planner's run and lead OPDs, cached.
 
 Reads go through the cached loaders of ``spbe.ui``; writes through ``spbe.services.planning``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import NamedTuple
+import hashlib
+import threading
+import weakref
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import NamedTuple, TypeVar
 
 import streamlit as st
 
 from spbe import ui
 from spbe.core.errors import SpbeError
+from spbe.core.framework import Framework, load_framework
+from spbe.core.planner import Plan
 from spbe.core.scenario import InstansiCosts
 from spbe.planning import links
+from spbe.planning.plan import OpdLeads, PlanSettings, opd_leads, run_plan
 from spbe.planning.session import (
     SimSession,
     StartProfile,
@@ -134,3 +141,65 @@ def save_form(
 
 def admin_only(what: str, read_only: bool = False) -> str:
     return admin_only_message(what, bool(ui.admin_hash()), read_only)
+
+
+# -- the planner's run, solved once per question --------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _plan(key: str, _levels, _settings, _fw, _costs, _owners, _start_year) -> Plan:
+    return run_plan(_levels, _settings, _fw, _costs, _owners, _start_year)
+
+
+def cached_plan(
+    levels: Mapping[int, int],
+    settings: PlanSettings,
+    fw: Framework,
+    costs: Mapping[int, Sequence[float]],
+    owners: Mapping[int, str],
+    start_year: int,
+) -> Plan:
+    """``run_plan``, solved once per (profile, settings, cost mapping, lead OPDs, first year): a
+    rerun that changes none of them (a sidebar or other widget change) reuses the plan. The key is
+    a digest of their exact text (floats as ``repr``); a plan is never modified by its readers."""
+    text = repr(
+        (
+            sorted(levels.items()),
+            settings,
+            fw.id,
+            sorted((n, tuple(v)) for n, v in costs.items()),
+            sorted(owners.items()),
+            start_year,
+        )
+    )
+    key = hashlib.sha256(text.encode()).hexdigest()
+    return _plan(key, levels, settings, fw, costs, owners, start_year)
+
+
+T = TypeVar("T")
+_DERIVED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_DERIVED_LOCK = threading.Lock()
+
+
+def derived(plan: Plan, name: Hashable, build: Callable[[], T]) -> T:
+    """What the page draws from a cached plan (figures, tables), built once per plan and ``name``
+    and kept as long as the plan is cached: a rerun with the same plan reuses it. Plotly figures
+    are copied by ``st.plotly_chart`` and frames by ``st.dataframe``; nothing modifies them."""
+    with _DERIVED_LOCK:
+        memo = _DERIVED.setdefault(plan, {})
+        if name in memo:
+            return memo[name]
+    value = build()
+    with _DERIVED_LOCK:
+        return memo.setdefault(name, value)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _leads(path: str, version: str, code: str, framework_id: str, levels: tuple) -> OpdLeads:
+    opd, owners = ui.opd_and_owners(code)
+    return opd_leads(dict(levels), owners, opd, load_framework(framework_id))
+
+
+def cached_leads(code: str, levels: Mapping[int, int], fw: Framework) -> OpdLeads:
+    """The lead OPDs of every indicator (``opd_leads``), per data version."""
+    return _leads(ui.db_path(), ui.data_version(), code, fw.id, tuple(sorted(levels.items())))

@@ -54,6 +54,7 @@ class StoryPlan:
     annual_budgets: tuple[float, ...] = ()  # as given to build_story (() = none)
     roadmap_note: str | None = None  # why the annual-budget roadmap could not be computed
     scenario_name: str | None = None  # the saved scenario shown instead of the cheapest plan
+    trial_costs: bool = False  # the scenario was planned with trial costs ("biaya coba")
 
 
 def roadmap(plan: Plan, levels: Mapping[int, int], framework: Framework, start_year: int):
@@ -201,11 +202,14 @@ def _scenario_plan(kpi, fw, opd, owners, scenario: Scenario) -> StoryPlan:
     if contributions is not None:
         by_indicator = contributions.by_indicator
         leads = dict(zip(by_indicator["indicator"], by_indicator["lead_opd"]))
+    trial = bool((scenario.costs or {}).get("trial"))
     try:
         plan = fixed_plan(base, scenario.levels, fw, table.mapping(), owners=leads)
     except SpbeError as exc:
         return StoryPlan(None, profile, None, contributions, str(exc), scenario_name=name)
-    return StoryPlan(plan, profile, table, contributions, note, scenario_name=name)
+    return StoryPlan(
+        plan, profile, table, contributions, note, scenario_name=name, trial_costs=trial
+    )
 
 
 def _contributions(kpi, fw, profile: StoryProfile, opd, owners):
@@ -238,7 +242,9 @@ def plan_provenance(kpi: Kpi, planned: StoryPlan, extra: str | None = None) -> s
         parts.append(f"Skenario tersimpan: {planned.scenario_name}")
     if planned.profile is not None:
         parts.append(profile_label(planned.profile))
-    if planned.costs is not None:
+    if planned.trial_costs:
+        parts.append("Biaya: coba (disimpan dalam skenario, bukan tabel biaya kantor)")
+    elif planned.costs is not None:
         parts.append(costs_label(planned.costs))
     if extra:
         parts.append(extra)

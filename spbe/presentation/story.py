@@ -302,6 +302,8 @@ def _domains(kpi: Kpi, row, fw: Framework, official, planned: StoryPlan) -> dict
 
 def cost_fact_label(planned: StoryPlan) -> str:
     """ "Biaya (Ilustrasi)" or "Biaya (Mandiri)": whose cost table priced the plan."""
+    if planned.trial_costs:
+        return "Biaya (coba)"
     own = getattr(planned.costs, "provenance", "") == Provenance.MANDIRI
     return "Biaya (Mandiri)" if own else "Biaya (Ilustrasi)"
 
@@ -335,12 +337,18 @@ def _gap(kpi: Kpi, row, fw: Framework, official, planned: StoryPlan) -> dict:
         f"Dihitung dari profil {format_index(plan.index_before)} ({plan.predicate_before}); {how}",
         f"Indikator yang dinaikkan: {number_ranges(plan.raises) or '–'}.",
         None if plan.feasible else "Target tidak tercapai dengan batas tingkat yang ada.",
-        "Biaya adalah ilustrasi untuk pemerintah kota; ganti dengan tabel biaya sendiri."
-        if illustrative
-        else "Biaya dari tabel biaya instansi sendiri (Mandiri).",
+        _costs_point(planned, illustrative),
     ]
     figures = [plan_waterfall_figure(plan, fw, kpi.year)] if plan.raises else []
     return _slide(title, headline, facts, points, figures, None, plan_provenance(kpi, planned))
+
+
+def _costs_point(planned: StoryPlan, illustrative: bool) -> str:
+    if planned.trial_costs:
+        return "Biaya coba yang disimpan bersama skenario, bukan tabel biaya kantor."
+    if illustrative:
+        return "Biaya adalah ilustrasi untuk pemerintah kota; ganti dengan tabel biaya sendiri."
+    return "Biaya dari tabel biaya instansi sendiri (Mandiri)."
 
 
 def _opd(kpi: Kpi, row, fw: Framework, official, planned: StoryPlan) -> dict:

@@ -125,3 +125,26 @@ def test_a_saved_scenario_replaces_the_cheapest_plan(store_copy, tmp_path):
     )  # fmt: skip
     assert code == 2
     assert 'maksud Anda "Dua indikator"?' in err and not (tmp_path / "x.pptx").exists()
+
+
+def test_a_scenario_planned_with_trial_costs_says_so(seeded_store):
+    fw = load_framework("spbe-2020")
+    frames = _frames(seeded_store)
+    levels = frames[1]
+    rows = levels[(levels["year"] == 2024) & (levels["provenance"] == "rekonstruksi")]
+    base = {int(n): int(v) for n, v in zip(rows["indicator"], rows["level"])}
+    steps = {str(n): [10_000_000.0] * 4 for n in fw.indicator_numbers}  # Rp 10 jt every step
+    scenario = Scenario(
+        instansi_code=CODE, year=2024, framework_id=fw.id, name="Coba murah",
+        provenance="rekonstruksi", base_levels=base, levels=base | {1: base[1] + 2},
+        costs={"provenance": "mandiri", "steps": steps, "trial": True, "trial_rows": [1]},
+    )  # fmt: skip
+    story = build_story(*frames, CODE, 2024, made_on=date(2026, 12, 4), scenario=scenario)
+    facts = dict((f.label, f.value) for f in story.slides[3].facts)
+    assert facts == {
+        "Biaya (coba)": "Rp 20.000.000",  # two steps of indicator 1 at Rp 10 jt
+        "Langkah tingkat": "2 pada 1 indikator",
+        "Indeks sesudah": facts["Indeks sesudah"],
+    }
+    assert "Biaya: coba (disimpan dalam skenario" in story.slides[3].footer
+    assert "Skenario tersimpan: Coba murah" in story.slides[3].footer

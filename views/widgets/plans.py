@@ -116,6 +116,7 @@ def settings(start: PlanningStart) -> PlanSettings:
             fw.indicator_numbers,
             format_func=lambda n: f"{n}. {fw.indicator(n).short_name}",
             key="plan_locked",
+            placeholder="Pilih indikator…",
         )
         st.session_state.setdefault("plan_max_level", fw.max_level)
         levels = list(range(fw.min_level + 1, fw.max_level + 1))

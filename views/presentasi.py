@@ -42,6 +42,4 @@ if st.query_params.to_dict() != written:
 st.session_state[WRITTEN], st.session_state[CHOSEN] = written, chosen
 if st.session_state.get(SHOWN) != choice[2:4]:
     st.session_state[SHOWN], st.session_state[slides.KEY] = choice[2:4], 0
-slide = story.slides[min(st.session_state.get(slides.KEY, 0), len(story.slides) - 1)]
-slides.draw_slide(story, slide)
-slides.navigation(story, slide, choice)
+slides.slide_show(story, choice)

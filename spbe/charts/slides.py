@@ -21,16 +21,24 @@ from spbe.core.framework import Framework
 from spbe.core.planner import Plan
 
 PROJECTOR_FONT = 18  # layout pixels; figures are shown ~1000 px wide on the page and in the deck
+PROJECTOR_MIN_HEIGHT = 280  # the Presentasi page stretches a figure to the slide, never below this
+GAUGE_SIDE = 40  # side margin of a gauge at 12 px type: its end labels sit outside the plot area
 
 
-def projector_figure(fig: go.Figure, height: int = 440) -> go.Figure:
+def projector_figure(fig: go.Figure, height: int = PROJECTOR_MIN_HEIGHT) -> go.Figure:
     """A copy of ``fig`` with type readable on a projector: larger fonts, no figure title (the
-    slide has one), white paper (the same image on the dark page and in the printed deck)."""
+    slide has one), white paper (the same image on the dark page and in the printed deck).
+
+    ``height`` is the smallest height: the page stretches the figure to the space the slide
+    leaves it (``st.plotly_chart(height="stretch")``, which never goes below ``layout.height``),
+    so it must fit a 1024×768 screen; the deck renders at its own image size."""
     big = go.Figure(fig)
     scale = PROJECTOR_FONT / 12
     annotations = [
         a.update(font=dict(size=round((a.font.size or 12) * scale))) for a in big.layout.annotations
     ]
+    gauge = any(trace.type == "indicator" for trace in big.data)
+    side = round(GAUGE_SIDE * scale) if gauge else 20
     big.update_layout(
         annotations=annotations,
         title=None,
@@ -38,7 +46,7 @@ def projector_figure(fig: go.Figure, height: int = 440) -> go.Figure:
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
         height=height,
-        margin=dict(l=20, r=max(30, big.layout.margin.r or 0), t=40, b=20),
+        margin=dict(l=side, r=max(side, 30, big.layout.margin.r or 0), t=40, b=20),
         legend=dict(y=-0.2, font=dict(size=PROJECTOR_FONT - 2)),
     )
     return big

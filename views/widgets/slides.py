@@ -15,6 +15,7 @@ from spbe.presentation.story import Slide, Story, build_story
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 KEY = "slide_index"
+NO_BROWSER = "Chrome/Chromium tidak ditemukan di server: berkas unduhan berisi slide tanpa grafik."
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -45,6 +46,8 @@ def step(delta: int, total: int) -> None:
 
 
 def draw_slide(story: Story, slide: Slide) -> None:
+    """The slide fills the screen above the navigation bar (assets/presentasi.css): title,
+    headline, then the body beside the charts, which stretch to the height left."""
     with st.container(key="slide"):
         st.title(slide.title, anchor=False)
         html(f'<div class="headline">{escape(slide.headline)}</div>', "slide_headline")
@@ -69,6 +72,7 @@ def draw_slide(story: Story, slide: Slide) -> None:
                 key=f"slide_chart_{slide.number}_{k}",
                 theme=None,
                 config={"displayModeBar": False},
+                height="stretch",
             )
         with st.container(key="slide_footer"):
             st.subheader(f"Presentasi · {story.instansi_name} {story.year}", anchor=False)
@@ -97,6 +101,7 @@ def navigation(story: Story, slide: Slide, choice: tuple) -> None:
             disabled=slide.number == total,
             width="stretch",
         )
+        no_browser = NO_BROWSER if find_browser() is None else None  # the deck without charts
         for column, fmt in ((pptx, "pptx"), (pdf, "pdf")):
             column.download_button(
                 f"Unduh {fmt.upper()}",
@@ -107,9 +112,14 @@ def navigation(story: Story, slide: Slide, choice: tuple) -> None:
                 icon=":material/download:",
                 on_click="ignore",
                 width="stretch",
+                help=no_browser,
             )
         leave.page_link("views/ringkasan.py", label="Keluar", icon=":material/close:")
-    if find_browser() is None:
-        st.caption(
-            "Chrome/Chromium tidak ditemukan di server: berkas unduhan berisi slide tanpa grafik."
-        )
+
+
+@st.fragment
+def slide_show(story: Story, choice: tuple) -> None:
+    """The slide and its navigation: a button or key reruns only this, not app.py and the page."""
+    slide = story.slides[min(st.session_state.get(KEY, 0), len(story.slides) - 1)]
+    draw_slide(story, slide)
+    navigation(story, slide, choice)

@@ -145,7 +145,7 @@ def test_sidebar_hidden_and_keyboard_script_offline(app_db):
     assert keys == {"slide_next", "slide_prev"}
     assert keys <= {b.key for b in at.button}  # the keys click buttons that exist
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Unduh PPTX", "Unduh PDF"]
+    assert labels == ["PPTX", "PDF"]  # with the download icon
 
 
 def test_a_new_choice_starts_again_at_the_first_slide(app_db):
@@ -158,3 +158,70 @@ def test_a_new_choice_starts_again_at_the_first_slide(app_db):
     no_exception(at)
     assert counter(at) == "1 / 6"
     assert slide_title(at) == ["Indeks SPBE Kota Ternate 2023"]
+
+
+def _facts(at) -> str:
+    return markdown_text(at)
+
+
+def _to_slide(at, n: int):
+    for _ in range(n - 1):
+        at.button(key="slide_next").click().run()
+        no_exception(at)
+    return at
+
+
+def test_the_slides_use_the_offices_saved_costs_and_a_chosen_scenario(app_db):
+    """After a cost table is saved, slide 4 says "Biaya (Mandiri)" with the planner's total;
+    choosing a saved scenario on the navigation bar puts its raises on slide 4."""
+    from spbe.core.costs import default_costs
+    from spbe.core.framework import load_framework
+    from spbe.core.scenario import Scenario, costs_snapshot
+    from spbe.store.scenarios import load_costs, save_costs, save_scenario
+
+    fw = load_framework("spbe-2020")
+    frame = default_costs(fw).frame.copy()
+    steps = [c for c in frame.columns if "→" in c]
+    frame[steps] = frame[steps] * 2  # every step twice the illustrative cost: the same raises
+    con = store.open_store(app_db)
+    try:
+        save_costs(con, "kota-ternate", fw, frame, actor="uji")
+        base_rows = store.indicator_levels(con, "kota-ternate", 2024, "rekonstruksi")
+        base = dict(zip(base_rows["indicator"].astype(int), base_rows["level"].astype(int)))
+        costs = load_costs(con, "kota-ternate", fw)
+        scenario = Scenario(
+            instansi_code="kota-ternate", year=2024, framework_id=fw.id, name="Satu langkah",
+            provenance="rekonstruksi", base_levels=base, levels=base | {9: base[9] + 1},
+            costs=costs_snapshot(costs),
+        )  # fmt: skip
+        save_scenario(con, scenario, actor="uji")
+    finally:
+        con.close()
+    clear_streamlit_caches()
+    at = _to_slide(open_presentation(**{ui.KEY_INSTANSI: "kota-ternate", ui.KEY_YEAR: 2024}), 4)
+    assert slide_title(at) == [TERNATE_2024_TITLES[3]]
+    text = _facts(at)
+    # the illustrative plan is Rp 1.760.000.000; doubled costs keep the raises: Rp 3.520.000.000
+    assert "Biaya (Mandiri)" in text and "Rp 3.520.000.000" in text
+    assert "Biaya (Ilustrasi)" not in text
+
+    options = at.radio(key="slide_plan").options
+    assert options == ["Rencana termurah (dihitung dari tabel biaya)", "Skenario: Satu langkah"]
+    at.radio(key="slide_plan").set_value(_scenario_id(app_db)).run()
+    no_exception(at)
+    assert counter(at) == "4 / 6"  # the presenter stays on the slide
+    assert slide_title(at) == ["Skenario Satu langkah: biaya dan hasil"]
+    step = costs.mapping()[9][base[9] - 1]  # indicator 9, one step, the saved (doubled) cost
+    assert step == 2 * default_costs(fw).mapping()[9][base[9] - 1]
+    assert f"Rp {int(step):,}".replace(",", ".") in _facts(at)
+    assert "1 pada 1 indikator" in _facts(at)
+
+
+def _scenario_id(path) -> int:
+    from spbe.store.scenarios import list_scenarios
+
+    con = store.open_store(path)
+    try:
+        return int(list_scenarios(con, "kota-ternate")["id"].iloc[0])
+    finally:
+        con.close()

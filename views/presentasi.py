@@ -29,7 +29,8 @@ for note in notes:
 try:
     if chosen is None:
         raise SpbeError("Pilih instansi dan tahun di dasbor, atau buka ?instansi=…&tahun=….")
-    choice = (ui.db_path(), ui.data_version(), *chosen, date.today())
+    plan = slides.chosen_plan(*chosen)
+    choice = (ui.db_path(), ui.data_version(), *chosen, date.today(), plan)
     story = slides.story_for(*choice)
 except SpbeError as exc:
     st.title("Presentasi")

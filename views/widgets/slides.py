@@ -10,23 +10,66 @@ from pathlib import Path
 import streamlit as st
 
 from spbe import ui
+from spbe.core.errors import SpbeError
+from spbe.core.framework import framework_for_year
 from spbe.presentation.deck import MIME, build_deck, find_browser, render_charts
 from spbe.presentation.story import Slide, Story, build_story
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 KEY = "slide_index"
+PLAN_KEY = "slide_plan"  # None: the cheapest plan; else a saved scenario's id
+CHEAPEST = "Rencana termurah (dihitung dari tabel biaya)"
 NO_BROWSER = "Chrome/Chromium tidak ditemukan di server: berkas unduhan berisi slide tanpa grafik."
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def story_for(path: str, version: int, code: str, year: int, today: date) -> Story:
+def story_for(
+    path: str, version: int, code: str, year: int, today: date, scenario_id: int | None = None
+) -> Story:
+    """The story priced with the office's own cost table where saved (else the illustrative
+    one), or with a saved scenario's plan on slides 4–6."""
     opd, owners = ui.opd_and_owners(code)
-    return build_story(ui.official(), ui.levels(code), opd, owners, code, year, made_on=today)
+    try:
+        costs = ui.costs(code, framework_for_year(year).id).table
+    except SpbeError:  # a year no instrument scores: build_story says so
+        costs = None
+    scenario = ui.scenario(scenario_id) if scenario_id is not None else None
+    return build_story(
+        ui.official(),
+        ui.levels(code),
+        opd,
+        owners,
+        code,
+        year,
+        made_on=today,
+        costs=costs,
+        scenario=scenario,
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def charts_for(path: str, version: int, code: str, year: int, today: date):
-    return render_charts(story_for(path, version, code, year, today))
+def charts_for(
+    path: str, version: int, code: str, year: int, today: date, scenario_id: int | None = None
+):
+    return render_charts(story_for(path, version, code, year, today, scenario_id))
+
+
+def plan_options(code: str, year: int) -> dict[int | None, str]:
+    """The plans slides 4–6 can show: the cheapest one, or a scenario saved for that year."""
+    saved = ui.scenarios(code)
+    saved = saved[saved["year"] == int(year)]
+    return {None: CHEAPEST} | {
+        int(row.id): f"Skenario: {row.name}" for row in saved.itertuples(index=False)
+    }
+
+
+def chosen_plan(code: str, year: int) -> int | None:
+    """The plan chosen on the navigation bar (a scenario deleted meanwhile falls back)."""
+    value = st.session_state.get(PLAN_KEY)
+    if value not in plan_options(code, year):
+        st.session_state.pop(PLAN_KEY, None)
+        return None
+    return value
 
 
 def full_screen() -> None:
@@ -82,7 +125,8 @@ def draw_slide(story: Story, slide: Slide) -> None:
 def navigation(story: Story, slide: Slide, choice: tuple) -> None:
     total = len(story.slides)
     with st.container(key="slide_nav"):
-        back, counter, forward, pptx, pdf, leave = st.columns([2, 1, 2, 2, 2, 2])
+        widths = [2.3, 1, 2.3, 1.9, 1.5, 1.5, 1.5]
+        back, counter, forward, plan, pptx, pdf, leave = st.columns(widths)
         back.button(
             "◀ Sebelumnya",
             key="slide_prev",
@@ -104,7 +148,7 @@ def navigation(story: Story, slide: Slide, choice: tuple) -> None:
         no_browser = NO_BROWSER if find_browser() is None else None  # the deck without charts
         for column, fmt in ((pptx, "pptx"), (pdf, "pdf")):
             column.download_button(
-                f"Unduh {fmt.upper()}",
+                fmt.upper(),
                 lambda fmt=fmt: build_deck(story, fmt, charts_for(*choice)),
                 file_name=f"{story.file_stem}.{fmt}",
                 mime=MIME[fmt],
@@ -114,7 +158,26 @@ def navigation(story: Story, slide: Slide, choice: tuple) -> None:
                 width="stretch",
                 help=no_browser,
             )
+        _plan_popover(plan, story, choice)
         leave.page_link("views/ringkasan.py", label="Keluar", icon=":material/close:")
+
+
+def _plan_popover(column, story: Story, choice: tuple) -> None:
+    """Which plan slides 4–6 show; a change rebuilds the story (a full rerun, not the fragment)."""
+    options = plan_options(story.instansi_code, story.year)
+    with column.popover("Rencana", icon=":material/tune:", width="stretch"):
+        st.radio(
+            "Rencana pada slide 4–6",
+            list(options),
+            format_func=options.get,
+            key=PLAN_KEY,
+        )
+        if len(options) == 1:
+            st.caption(
+                "Simpan skenario di Simulasi atau Perencana Anggaran untuk memilihnya di sini."
+            )
+    if st.session_state.get(PLAN_KEY) != choice[5]:
+        st.rerun()
 
 
 @st.fragment

@@ -317,6 +317,14 @@ def test_annual_budgets_give_the_roadmap_year_by_year(db):
     years = [e.label for e in at.expander if e.label[:4] in ("2025", "2026", "2027")]
     assert years[0].startswith("2025 — ") and "dari Rp 750.000.000" in years[0]
 
+    # the link carries the annual budgets, and opening it gives the same roadmap
+    link = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    assert link["a"] == "750000000,700000000"
+    again = _open(PERENCANA, params=link)
+    _ok(again)
+    assert again.text_input(key="plan_annual_budgets").value == "750.000.000; 700.000.000"
+    assert _roadmap_table(again)["Biaya"].tolist() == table["Biaya"].tolist()
+
     at.radio(key="plan_mode").set_value("anggaran").run()
     at.number_input(key="plan_years").set_value(2).run()
     _ok(at)

@@ -17,6 +17,9 @@ b     budget in whole Rupiah          ``1500000000``
 k     locked indicators               ``1,5,42``
 x     highest level allowed           ``4``
 s     one level per year              ``1``
+a     annual budgets, whole Rupiah,   ``750000000,800000000`` (the last one repeats)
+      comma-separated (a roadmap)
+n     years of the roadmap            ``5``
 ====  ==============================  ===================================================
 
 ``decode_state`` never raises on bad input: a parameter it cannot use is dropped with a message
@@ -33,7 +36,8 @@ from spbe.core.errors import SpbeError
 from spbe.core.framework import Framework, framework_for_year
 from spbe.core.provenance import PROVENANCES
 
-KEYS = ("i", "y", "p", "l", "m", "t", "b", "k", "x", "s")
+KEYS = ("i", "y", "p", "l", "m", "t", "b", "k", "x", "s", "a", "n")
+MAX_YEARS = 30  # as spbe.core.roadmap.MAX_YEARS (core stays free of planning)
 MODES = ("target", "anggaran")
 MAX_VALUE_LENGTH = 300
 MAX_BUDGET = 10**15  # one quadrillion Rupiah: anything above is a typo
@@ -55,6 +59,8 @@ class ScenarioState:
     locked: tuple[int, ...] = ()
     max_level: int | None = None
     one_step: bool = False
+    annual_budgets: tuple[int, ...] = ()  # a roadmap under annual budgets (Rupiah per year)
+    years: int | None = None
 
     def __post_init__(self):
         if self.provenance is not None and self.provenance not in PROVENANCES:
@@ -88,6 +94,10 @@ def encode_state(state: ScenarioState) -> dict[str, str]:
         params["x"] = str(state.max_level)
     if state.one_step:
         params["s"] = "1"
+    if state.annual_budgets:
+        params["a"] = ",".join(str(int(b)) for b in state.annual_budgets)
+    if state.years is not None:
+        params["n"] = str(int(state.years))
     return params
 
 
@@ -153,6 +163,8 @@ def decode_state(
         "k": ("locked", _locked),
         "x": ("max_level", _max_level),
         "s": ("one_step", _flag),
+        "a": ("annual_budgets", _annual),
+        "n": ("years", _years),
     }
     for key, (name, reader) in readers.items():
         if key not in values:
@@ -237,3 +249,21 @@ def _flag(text: str, fw: Framework):
     if text in ("0", "1"):
         return text == "1", None
     return None, "harus 0 atau 1."
+
+
+def _annual(text: str, fw: Framework):
+    parts = [p.strip() for p in text.split(",")]
+    values = [_whole(p) for p in parts]
+    if not parts or any(v is None or v > MAX_BUDGET for v in values) or len(values) > MAX_YEARS:
+        return None, (
+            f"anggaran per tahun '{text}' harus bilangan bulat Rupiah tanpa titik, dipisah koma "
+            f"(paling banyak {MAX_YEARS})."
+        )
+    return tuple(values), None
+
+
+def _years(text: str, fw: Framework):
+    value = _whole(text)
+    if value is None or not 1 <= value <= MAX_YEARS:
+        return None, f"jumlah tahun harus 1–{MAX_YEARS}."
+    return value, None

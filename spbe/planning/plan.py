@@ -142,7 +142,14 @@ def settings_of(state: ScenarioState) -> PlanSettings | None:
     """Planner settings carried by a link, or None when it carries none usable."""
     try:
         return PlanSettings(
-            state.mode, state.target, state.budget, state.locked, state.max_level, state.one_step
+            state.mode,
+            state.target,
+            state.budget,
+            state.locked,
+            state.max_level,
+            state.one_step,
+            tuple(state.annual_budgets),
+            state.years,
         )
     except SpbeError:
         return None

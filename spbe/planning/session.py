@@ -176,6 +176,8 @@ def state_of(session: SimSession, settings: PlanSettings | None = None) -> Scena
             locked=settings.locked,
             max_level=settings.max_level,
             one_step=settings.one_step,
+            annual_budgets=tuple(int(b) for b in settings.annual_budgets),
+            years=settings.years if settings.annual_budgets else None,
         )
     return ScenarioState(start.instansi_code, start.year, start.provenance, levels, **fields)
 

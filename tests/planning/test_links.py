@@ -58,6 +58,16 @@ def test_a_full_state_round_trips():
     assert decode_state(params, CODES) == Decoded(FULL, ())
 
 
+def test_a_roadmap_link_carries_its_annual_budgets_and_years():
+    state = ScenarioState(
+        "kota-ternate", 2024, "rekonstruksi", target="Baik", one_step=True,
+        annual_budgets=(750_000_000, 800_000_000), years=5,
+    )  # fmt: skip
+    params = encode_state(state)
+    assert params["a"] == "750000000,800000000" and params["n"] == "5"
+    assert decode_state(params, CODES) == Decoded(state, ())
+
+
 def test_a_minimal_state_is_three_short_parameters():
     state = ScenarioState("prov-maluku-utara", 2024, "rekonstruksi", target="Baik")
     params = encode_state(state)
@@ -113,6 +123,9 @@ def test_without_a_usable_instansi_and_year_there_is_no_state(params, message):
         ("m", "acak", "mode 'acak' tidak dikenal"),
         ("p", "tebakan", "asal profil 'tebakan' tidak dikenal"),
         ("l", "2" * 5000, "tidak dapat dibaca"),
+        ("a", "750.000.000", "anggaran per tahun '750.000.000' harus bilangan bulat"),
+        ("a", ",".join(["1"] * 31), "paling banyak 30"),
+        ("n", "0", "jumlah tahun harus 1–30"),
     ],
 )
 def test_a_bad_parameter_is_dropped_with_a_message_and_the_rest_kept(key, value, message):

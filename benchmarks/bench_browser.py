@@ -9,7 +9,8 @@ Chromium driven by Playwright against `streamlit run app.py` on 127.0.0.1:
   has stopped changing and no chart changed for a quiet window) and Streamlit reporting
   ``data-test-script-state="notRunning"`` on stApp;
 - a change of each sidebar filter (Instansi, Pembanding, Tahun) and of the page's main control, to
-  the same state; "server" is the time until the script run finished (stApp going to notRunning),
+  the same state (Tren: each view of its "Tampilan" control against the default view, and the
+  selectboxes inside a view after choosing that view, unmeasured); "server" is the time until the script run finished (stApp going to notRunning),
   "paint" the time until the last chart was drawn as well.
 
 Times are taken inside the page (performance.now(); a MutationObserver installed before the app's
@@ -265,14 +266,18 @@ def navigate(page, server, spec: PageSpec) -> Sample:
 @dataclass(frozen=True)
 class Control:
     """A widget to change: ``kind`` is "instansi" (alternates with the current Pembanding),
-    "select" (alternates with its neighbouring option), "step" (the first number input, one step
-    up and back) or "button" (clicked; the page is reopened when it is disabled)."""
+    "select" (alternates with its neighbouring option), "segment" (a segmented control: alternates
+    with ``option``, else its neighbouring option), "step" (the first number input, one step up
+    and back) or "button" (clicked; the page is reopened when it is disabled). ``view``: the
+    option of the page's "Tampilan" control to choose first (the widget is inside that view)."""
 
     name: str
     kind: str
     label: str = ""
     sidebar: bool = False
     server_limit_ms: float | None = None
+    option: str = ""
+    view: str = ""
 
 
 SIDEBAR_FILTERS = (
@@ -280,10 +285,17 @@ SIDEBAR_FILTERS = (
     Control("Pembanding", "select", "Pembanding", sidebar=True),
     Control("Tahun", "select", "Tahun", sidebar=True),
 )
+TREN_VIEW = "Tampilan"
 MAIN_CONTROLS = {  # views/<stem>.py -> its main control(s)
     "tren": (
-        Control("Asal tingkat (heatmap)", "select", "Asal tingkat"),
-        Control("Dari tahun (waterfall)", "select", "Dari tahun"),
+        Control("Tampilan: Domain", "segment", TREN_VIEW, option="Domain"),
+        Control("Tampilan: Sebaran", "segment", TREN_VIEW, option="Sebaran nasional"),
+        Control("Tampilan: Tingkat", "segment", TREN_VIEW, option="Tingkat per indikator"),
+        Control("Tampilan: Penggerak", "segment", TREN_VIEW, option="Apa yang menggerakkan indeks"),
+        Control("Asal tingkat (heatmap)", "select", "Asal tingkat", view="Tingkat per indikator"),
+        Control(
+            "Dari tahun (waterfall)", "select", "Dari tahun", view="Apa yang menggerakkan indeks"
+        ),
     ),
     "kontribusi_opd": (
         Control("Asal tingkat", "select", "Asal tingkat"),
@@ -369,6 +381,42 @@ def _select_instansi(page, control: Control, state):
     return names, 1 - shown
 
 
+def _segment(page, control: Control, original):
+    """Click ``control.option`` of a segmented control, or the original option back."""
+    group = _area(page, control).get_by_role("radiogroup", name=control.label).first
+    if not group.is_visible():
+        raise Skip(f"no visible segmented control {control.label!r}")
+    options = group.get_by_role("radio")
+    names = [options.nth(i).inner_text().strip() for i in range(options.count())]
+    checked = [options.nth(i).get_attribute("aria-checked") == "true" for i in range(len(names))]
+    current = checked.index(True) if True in checked else 0
+    original = current if original is None else original
+    if current != original:
+        target = original
+    elif control.option:
+        if control.option not in names:
+            raise Skip(f"{control.label!r} has no option {control.option!r}")
+        target = names.index(control.option)
+    else:
+        target = current + 1 if current < len(names) - 1 else current - 1
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    _centre(options.nth(target))
+    options.nth(target).click()
+    return original
+
+
+def choose_view(page, view: str) -> None:
+    """Choose a view of the page's "Tampilan" control (unmeasured) and wait until it is drawn."""
+    group = page.get_by_test_id("stMain").get_by_role("radiogroup", name=TREN_VIEW).first
+    if not group.is_visible():
+        raise Skip(f"no visible {TREN_VIEW!r} control")
+    option = group.get_by_role("radio", name=view, exact=True)
+    if option.get_attribute("aria-checked") == "true":
+        return
+    option.click()
+    settled(page, from_input=True)
+
+
 def _step(page, control: Control, original):
     number = _area(page, control).get_by_test_id("stNumberInput").first
     if not number.is_visible():
@@ -399,6 +447,8 @@ def _act_once(page, control: Control, state, reopen: Callable[[], None]):
         return _select_instansi(page, control, state)
     if control.kind == "select":
         return _select_neighbour(page, control, state)
+    if control.kind == "segment":
+        return _segment(page, control, state)
     if control.kind == "step":
         return _step(page, control, state)
     _button(page, control, reopen)
@@ -460,6 +510,8 @@ def measure_control(page, server, spec: PageSpec, control: Control, reps: int) -
 
     def reopen() -> None:
         navigate(page, server, spec)
+        if control.view:
+            choose_view(page, control.view)
 
     try:
         reopen()  # a fresh session: every widget at its default

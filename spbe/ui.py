@@ -5,9 +5,10 @@ Caching is keyed on plain values (the database path and its data version), never
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from spbe.core.formatting import format_index
 from spbe.core.framework import load_framework
 from spbe.core.provenance import Provenance
 from spbe.core.scenario import InstansiCosts, Scenario
-from spbe.results.cycle import available_years
+from spbe.results.tables import sidebar_years
 from spbe.store import scenarios as store_scenarios
 
 DEFAULT_INSTANSI = "kota-ternate"
@@ -164,14 +165,51 @@ def table_counts() -> dict[str, int]:
     return _table_counts(db_path(), data_version())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _figure(path: str, version: str, name: str, codes: tuple[str, ...], _builder):
-    return _builder(_official(path, version), list(codes))
+# -- shared derived values (issue 15): figures and tables from the cached frames, SHARED by every
+# session (st.cache_resource: no pickled copy read back on each rerun, 80 ms for one trend figure).
+
+
+def _source(path: str, version: str, source: tuple[str, ...], code: str | None) -> tuple:
+    loaders = {
+        "official": lambda: (_official(path, version),),
+        "levels": lambda: (_levels(path, version, code),),
+        "profiles": lambda: (_profiles(path, version, code),),
+        "opd": lambda: _opd(path, version, code),  # two frames: the OPDs and the owners
+    }
+    return tuple(frame for name in source for frame in loaders[name]())
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _shared(path: str, version: str, source: tuple, code, name: str, args: tuple, _build):
+    try:
+        return _build(*_source(path, version, source, code), *args)
+    except SpbeError as exc:
+        return exc
+
+
+def derived(build: Callable, source: tuple[str, ...], instansi_code: str | None, *args):
+    """``build(*frames, *args)``, computed once per data version and arguments and shared by
+    every session: never modify what it returns. ``source`` names the frames passed first, in
+    order: "official" (all results), "levels" and "profiles" (of ``instansi_code``), "opd" (two
+    frames: its OPDs and indicator owners). Arguments must be plain hashable values. An
+    SpbeError of ``build`` is remembered too, and raised again on every call."""
+    name = f"{build.__module__}.{build.__qualname__}"
+    key = (db_path(), data_version(), tuple(source), instansi_code, name, tuple(args))
+    found = _shared(*key, build)
+    if isinstance(found, SpbeError):
+        raise SpbeError(str(found))
+    return found
+
+
+def from_official(build: Callable, *args):
+    """``build(official, *args)``, once per data version and arguments, shared: never modify it."""
+    return derived(build, ("official",), None, *args)
 
 
 def cached_figure(builder, codes):
-    """A figure built from the official results for these instansi, cached per data version."""
-    return _figure(db_path(), data_version(), builder.__qualname__, tuple(codes), builder)
+    """A figure built from the official results for these instansi, once per data version; the
+    figure is shared between sessions (never modify it; copy with ``go.Figure(fig)`` first)."""
+    return from_official(builder, tuple(codes))
 
 
 @st.cache_data(show_spinner=False)
@@ -259,27 +297,42 @@ def filters() -> Filters:
     return st.session_state["filters"]
 
 
+# The sidebar filters of the run that offered a deferred download (the callable runs on the
+# click, in a server thread outside any script run): see ``deferred``.
+_deferred_filters: contextvars.ContextVar = contextvars.ContextVar("spbe_deferred", default=None)
+
+
+def deferred(build: Callable[[], bytes]) -> Callable[[], bytes]:
+    """``build`` to run later (a download's bytes, made on the click): it sees this run's
+    sidebar filters, so ``table_workbook`` inside it flags a secondary-source year as now."""
+    captured = (st.session_state.get("filters"),)
+
+    def run() -> bytes:
+        token = _deferred_filters.set(captured)
+        try:
+            return build()
+        finally:
+            _deferred_filters.reset(token)
+
+    return run
+
+
 def table_workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
     """The sheets as an .xlsx; for a year scored by a secondary-source instrument (the sidebar's
     year), a first sheet "Catatan sumber" says so."""
     from spbe.core.framework import framework_for_year
     from spbe.files.writers import write_table_workbook
 
-    chosen = st.session_state.get("filters")
+    captured = _deferred_filters.get()
+    chosen = captured[0] if captured is not None else st.session_state.get("filters")
     try:
         fw = framework_for_year(chosen.year) if chosen else None
     except SpbeError:  # no instrument for that year: nothing to flag
         fw = None
     if fw is not None and fw.secondary_source:
-        note = pd.DataFrame(
-            {
-                "Catatan": [
-                    f"Sumber sekunder: kerangka {fw.short_regulation} dimuat dari ringkasan "
-                    f"publik, bukan naskah resmi. {fw.source_note}"
-                ]
-            }
-        )
-        sheets = {"Catatan sumber": note, **sheets}
+        note = f"Sumber sekunder: kerangka {fw.short_regulation} dimuat dari ringkasan publik, "
+        note += f"bukan naskah resmi. {fw.source_note}"
+        sheets = {"Catatan sumber": pd.DataFrame({"Catatan": [note]}), **sheets}
     return write_table_workbook(sheets)
 
 
@@ -304,14 +357,11 @@ def sidebar_filters() -> Filters:
             format_func=names.get,
             key=KEY_COMPARISON,
         )
-        results = official()
-        options = {o.year: o for o in available_years(results, profiles(chosen), chosen)}
+        options, default = derived(sidebar_years, ("official", "profiles"), chosen, chosen)
         if not options:
-            options = {o.year: o for o in available_years(results, profiles(), "nasional")}
+            options, _ = derived(sidebar_years, ("official", "profiles"), None, "nasional")
+            default = 0
         years = list(options)
-        mine = results[(results["instansi_code"] == chosen) & (results["status"] == "final")]
-        final_years = [y for y in years if y in set(mine["year"])]
-        default = years.index(final_years[0]) if final_years else 0
         if st.session_state.get(KEY_YEAR) not in years:
             st.session_state.pop(KEY_YEAR, None)
         year = st.selectbox(
@@ -359,10 +409,12 @@ def show_error(exc: Exception) -> None:
     st.error(str(exc))
 
 
-def excel_download(label: str, data: bytes, file_name: str, key: str) -> None:
+def excel_download(label: str, data, file_name: str, key: str) -> None:
+    """A download of .xlsx ``data``: bytes, or (better) a callable that makes them on the click,
+    with this run's sidebar filters (``deferred``), so no rerun builds a workbook nobody asked for."""
     st.download_button(
         label,
-        data=data,
+        data=deferred(data) if callable(data) else data,
         file_name=file_name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=key,

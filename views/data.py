@@ -8,8 +8,8 @@ import streamlit as st
 
 from spbe import ui
 from spbe.core.formatting import format_count
-from spbe.core.provenance import provenance_kind, provenance_label
-from spbe.results.tables import official_display
+from spbe.core.provenance import provenance_label
+from spbe.results.tables import official_display, provenance_counts
 from views.widgets import imports
 
 st.title("Data & Impor")
@@ -37,8 +37,6 @@ else:
     st.dataframe(log, hide_index=True, key="data_log")
 
 st.subheader("Hasil resmi dan sumbernya")
-official = ui.official()
-kinds = official["status"].map(provenance_kind)
-for kind, n in kinds.value_counts().items():
+for kind, n in ui.from_official(provenance_counts):  # both once per data version
     ui.badge(f"{provenance_label(kind)}: {format_count(n)} hasil", kind)
-st.dataframe(official_display(official), hide_index=True, key="data_official")
+st.dataframe(ui.from_official(official_display), hide_index=True, key="data_official")

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from spbe import ui
-from spbe.charts.detail import opd_contribution_figure
+from spbe.charts.results import contribution_view
 from spbe.core.errors import SpbeError
 from spbe.core.framework import load_framework
-from spbe.results.contributions import opd_contributions, opd_indicators
+from spbe.results.contributions import opd_indicators
 from spbe.results.tables import indicator_display, opd_display
 from views.widgets import ranges
 
@@ -30,8 +30,9 @@ profile = levels[levels["provenance"] == provenance]
 framework = load_framework(profile["framework"].iloc[0])
 ui.secondary_source_warning(framework)
 ui.badge(provenance.capitalize(), provenance)
-try:
-    result = opd_contributions(profile, owners, opd, framework)
+try:  # built once per data version and choice, shared: never modified here
+    args = (filters.instansi, filters.year, provenance)  # its levels and OPDs, then the choice
+    _, result, figure = ui.derived(contribution_view, ("levels", "opd"), *args)
 except SpbeError as exc:
     st.error(str(exc))
     st.stop()
@@ -42,7 +43,7 @@ if not result.mapping_confirmed:
         icon="⚠️",
     )
 st.metric(f"Indeks {filters.year} dari tingkat ini", ui.index_text(result.index))
-st.plotly_chart(opd_contribution_figure(result), key="opd_chart")
+st.plotly_chart(figure, key="opd_chart")
 st.dataframe(opd_display(result.by_opd), hide_index=True, key="opd_table")
 if provenance == "rekonstruksi":
     ranges.contribution_ranges_section(result, owners, filters.instansi, filters.year, framework)

@@ -10,7 +10,6 @@ from spbe.results.tables import kpi_table
 from views.widgets import summary
 
 filters = ui.filters()
-official = ui.official()
 st.title("Ringkasan Indeks SPBE")
 
 kpis = []
@@ -27,7 +26,7 @@ for column, code, name in zip(
 
 st.subheader("Ringkasan naratif")
 try:
-    st.write(narrative(official, filters.instansi, filters.year))
+    st.write(ui.from_official(narrative, filters.instansi, filters.year))
 except SpbeError as exc:
     st.info(str(exc))
 

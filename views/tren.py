@@ -1,50 +1,34 @@
-"""Tren: the index over the years, domains, peers, the national picture and what moved the index."""
+"""Tren: the index over the years on top, then one view at a time (chosen with "Tampilan"):
+domains, the self-assessment track, peers, the national picture, indicator levels and what moved
+the index. Only the chosen view is built and drawn (issue 15)."""
 
 import streamlit as st
 
 from spbe import ui
-from spbe.charts.detail import indicator_heatmap
-from spbe.charts.results import domain_trend_figure, trend_figure
-from spbe.core.framework import load_framework
-from views.widgets import cycle, trends
+from spbe.charts.results import trend_figure
+from views.widgets import trends
 
 filters = ui.filters()
-official = ui.official()
-codes = [filters.instansi, filters.comparison]
+codes = (filters.instansi, filters.comparison)
 st.title("Tren Indeks SPBE")
 st.caption(
     "Titik penuh: hasil resmi KemenPANRB · titik kosong: penilaian mandiri (sementara) · "
     "belah ketupat: instrumen PermenPANRB 5/2018 (2018–2020)."
 )
 st.plotly_chart(ui.cached_figure(trend_figure, codes), key="trend")
-st.plotly_chart(ui.cached_figure(domain_trend_figure, codes), key="domains")
 
-st.subheader("Penilaian mandiri (sementara) di samping hasil resmi")
-cycle.track(filters.instansi, filters.instansi_name)
-
-st.header(f"Posisi {filters.year}")
-left, right = st.columns(2)
-with left:
-    ranking = trends.province_ranking(official, filters.instansi, filters.year)
-with right:
-    distribution = trends.national_spread(official, filters.instansi, filters.year)
-
-st.header("Tingkat per indikator")
-levels = ui.levels(filters.instansi)
-provenance = None
-if levels.empty:
-    st.info(f"Belum ada tingkat indikator tersimpan untuk {filters.instansi_name}.")
+view = trends.choose_view()
+if view == "Peringkat Maluku Utara":
+    trends.province_ranking(filters.instansi, filters.year)
+elif view == "Domain":
+    trends.domains(codes)
+elif view == "Penilaian mandiri":
+    trends.self_assessment_track(filters.instansi, filters.instansi_name)
+elif view == "Sebaran nasional":
+    trends.national_spread(filters.instansi, filters.year)
+elif view == "Tingkat per indikator":
+    trends.indicator_levels(filters.instansi, filters.instansi_name)
 else:
-    provenance = st.selectbox(
-        "Asal tingkat", sorted(levels["provenance"].unique()), key="tren_prov"
-    )
-    chosen = levels[levels["provenance"] == provenance]
-    framework = load_framework(chosen["framework"].iloc[-1])
-    ui.secondary_source_warning(framework)
-    ui.badge(provenance.capitalize(), provenance)
-    chosen = chosen[chosen["framework"] == framework.id]
-    st.plotly_chart(indicator_heatmap(chosen, framework), key="heatmap")
-
-st.header("Apa yang menggerakkan indeks")
-trends.what_moved(official, levels, filters.instansi, provenance)
-trends.download(official, codes, ranking, distribution)
+    st.subheader("Apa yang menggerakkan indeks")
+    trends.what_moved(filters.instansi)
+trends.download(codes, filters.year)

@@ -4,7 +4,8 @@ Trend of the index and domain small multiples. Every builder takes frames shaped
 store's ``official`` frame (see spbe.results.published), never modifies them, and labels everything in
 Indonesian with a decimal comma. Peer figures (province ranking, national distribution) are in
 spbe.charts.peers; detail figures (heatmap, waterfall, OPD bars, gauge) in spbe.charts.detail;
-colours and layout in spbe.charts.style.
+colours and layout in spbe.charts.style. The page views at the end pair a table with its figure
+(Tren, Kontribusi OPD); the pages cache them per data version with ``spbe.ui.derived``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from spbe.charts.detail import indicator_heatmap, opd_contribution_figure, waterfall_figure
+from spbe.charts.peers import distribution_figure, peer_ranking_figure
 from spbe.charts.style import (
     HIGHLIGHT,
     NATIONAL_COLOUR,
@@ -32,12 +35,17 @@ from spbe.core.errors import SpbeError
 from spbe.core.framework import Framework, load_framework
 from spbe.core.provenance import provenance_label
 from spbe.core.scoring import predicate
+from spbe.results.changes import domain_changes, indicator_changes
+from spbe.results.contributions import opd_contributions
 from spbe.results.published import (
     NATIONAL,
     band_framework,
     check_columns,
     instrument_name,
     is_final,
+    national_distribution,
+    national_index,
+    peer_ranking,
     with_predicates,
 )
 
@@ -352,3 +360,65 @@ def domain_trend_figure(
     fig.update_xaxes(dtick=1, tickformat="d", range=[years[0] - 0.5, years[-1] + 0.5])
     fig.update_yaxes(range=_y_range(fw))
     return base_layout(fig, title, height=260 * n_rows + 120)
+
+
+# -- page views: a table and its figure together (the pages cache them with spbe.ui.derived) -------
+
+
+def ranking_view(
+    official: pd.DataFrame, year: int, highlight: str
+) -> tuple[pd.DataFrame, go.Figure | None]:
+    """The Maluku Utara ranking of ``year`` and its bars (None when the table is empty), with
+    the national index as the reference line."""
+    ranking = peer_ranking(official, year)
+    if ranking.empty:
+        return ranking, None
+    reference = national_index(official, year)
+    return ranking, peer_ranking_figure(ranking, highlight, reference=reference)
+
+
+def distribution_view(
+    official: pd.DataFrame, year: int, instansi_code: str
+) -> tuple[pd.DataFrame, go.Figure]:
+    """The national distribution of the instansi's kind in ``year`` and its histogram."""
+    distribution = national_distribution(official, year, instansi_code=instansi_code)
+    fw = band_framework("spbe-2020", year)
+    return distribution, distribution_figure(distribution, fw)
+
+
+DOMAIN_WATERFALL_TITLE = "Perubahan menurut domain (nilai resmi)"
+
+
+def domain_waterfall(
+    official: pd.DataFrame, instansi_code: str, year_from: int, year_to: int
+) -> go.Figure:
+    """What moved the published index between two years, by domain."""
+    steps = domain_changes(official, instansi_code, year_from, year_to)
+    return waterfall_figure(steps, title=DOMAIN_WATERFALL_TITLE)
+
+
+def indicator_waterfall(
+    levels: pd.DataFrame, instansi_code: str, year_from: int, year_to: int, provenance: str
+) -> go.Figure:
+    """What moved the index recomputed from stored levels of one provenance, by indicator."""
+    steps = indicator_changes(levels, instansi_code, year_from, year_to, provenance)
+    return waterfall_figure(steps, title=f"Perubahan menurut indikator ({provenance})")
+
+
+def heatmap_view(levels: pd.DataFrame, provenance: str) -> tuple[Framework, go.Figure]:
+    """Indicator × year levels of one provenance, in the framework of its latest row."""
+    chosen = levels[levels["provenance"] == provenance]
+    framework = load_framework(chosen["framework"].iloc[-1])
+    chosen = chosen[chosen["framework"] == framework.id]
+    return framework, indicator_heatmap(chosen, framework)
+
+
+def contribution_view(
+    levels: pd.DataFrame, opd: pd.DataFrame, owners: pd.DataFrame, year: int, provenance: str
+):
+    """The OPD contributions of one instansi's levels of ``year`` and ``provenance`` (in the
+    framework of their first row) and their bars: (framework, Contributions, figure)."""
+    profile = levels[(levels["year"] == year) & (levels["provenance"] == provenance)]
+    framework = load_framework(profile["framework"].iloc[0])
+    result = opd_contributions(profile, owners, opd, framework)
+    return framework, result, opd_contribution_figure(result)

@@ -118,17 +118,18 @@ def result_row(official: pd.DataFrame, instansi_code: str, year: int) -> pd.Seri
 
 
 def preferred_results(official: pd.DataFrame) -> pd.DataFrame:
-    """One row per instansi and year: the final result where there is one, else the provisional."""
+    """One row per instansi and year: the final result where there is one, else the provisional.
+
+    Vectorised (one group-by, no Python loop over the rows); the keys (instansi_code, year) are
+    never missing in the store (its primary key), and a row whose key is missing is always kept.
+    """
     if "status" not in official.columns:
         return official
-    final_keys = set(zip(*(official.loc[is_final(official), c] for c in ("instansi_code", "year"))))
-    keep = [
-        final or (code, year) not in final_keys
-        for code, year, final in zip(
-            official["instansi_code"], official["year"], is_final(official)
-        )
-    ]
-    return official[pd.Series(keep, index=official.index, dtype=bool)]
+    final = is_final(official)
+    keys = [official["instansi_code"], official["year"]]
+    has_final = final.groupby(keys, sort=False).transform("any")
+    keep = final | ~has_final.astype("boolean").fillna(False).astype(bool)
+    return official[keep]
 
 
 def is_final(frame: pd.DataFrame) -> pd.Series:

@@ -102,6 +102,26 @@ def official_display(official: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def provenance_counts(official: pd.DataFrame) -> list[tuple[str, int]]:
+    """(provenance kind, number of results), most frequent first (the Data & Impor badges)."""
+    from spbe.core.provenance import provenance_kind
+
+    counts = official["status"].map(provenance_kind).value_counts()
+    return [(str(kind), int(n)) for kind, n in counts.items()]
+
+
+def sidebar_years(official: pd.DataFrame, profiles: pd.DataFrame, code: str) -> tuple[dict, int]:
+    """The sidebar's years for ``code`` (year -> spbe.results.cycle.YearOption, newest first) and
+    the index of the default: the latest year with a final result, else the newest."""
+    from spbe.results.cycle import available_years
+
+    options = {o.year: o for o in available_years(official, profiles, code)}
+    years = list(options)
+    mine = official[(official["instansi_code"] == code) & (official["status"] == "final")]
+    final_years = [y for y in years if y in set(mine["year"])]
+    return options, (years.index(final_years[0]) if final_years else 0)
+
+
 def problems_display(problems) -> pd.DataFrame:
     """Workbook problems (spbe.core.errors.Problem) as sheet / row / column / rule."""
     rows = [(p.sheet or "–", p.row, p.column or "–", p.rule) for p in problems]

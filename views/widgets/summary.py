@@ -9,6 +9,7 @@ from spbe import ui
 from spbe.core.errors import SpbeError
 from spbe.core.formatting import format_index
 from spbe.core.provenance import FINAL, provenance_kind
+from spbe.results.cycle import self_assessment
 from spbe.results.insights import Kpi, summary_kpi
 from views.widgets import cycle
 
@@ -46,10 +47,11 @@ def instansi_card(code: str, name: str, year: int) -> Kpi | None:
     shown, with the self-assessment beside it."""
     st.subheader(name)
     try:
-        kpi = summary_kpi(ui.official(), code, year)
+        kpi = ui.from_official(summary_kpi, code, year)  # shared: never modified here
     except SpbeError as exc:
         kpi, missing = None, str(exc)
-    assessed = cycle.assessment(code, year)
+    # cycle.assessment(code, year), once per data version
+    assessed = ui.derived(self_assessment, ("levels", "profiles"), code, code, year)
     if kpi is not None and (kpi.status == FINAL or assessed is None):
         _kpi(kpi)
     if kpi is not None and kpi.status != FINAL and kpi.note:

@@ -1,5 +1,10 @@
-"""The Tren page's pieces: the Maluku Utara ranking, the national distribution and what moved the
-index between two years (waterfalls by domain and by indicator)."""
+"""The Tren page's views below the trend chart, one drawn at a time (issue 15: seven charts on one
+screen took seconds to paint): domains, the self-assessment track, the Maluku Utara ranking, the
+national distribution, the indicator heatmap and what moved the index between two years.
+
+Every table and figure comes from spbe.charts.results' page views through ``ui.derived``: built
+once per data version and arguments, shared, never modified here.
+"""
 
 from __future__ import annotations
 
@@ -7,81 +12,127 @@ import pandas as pd
 import streamlit as st
 
 from spbe import ui
-from spbe.charts.detail import waterfall_figure
-from spbe.charts.peers import distribution_figure, peer_ranking_figure
+from spbe.charts.results import (
+    distribution_view,
+    domain_trend_figure,
+    domain_waterfall,
+    heatmap_view,
+    indicator_waterfall,
+    ranking_view,
+)
 from spbe.core.errors import SpbeError
 from spbe.core.provenance import FINAL
-from spbe.results.changes import domain_changes, indicator_changes
-from spbe.results.published import (
-    band_framework,
-    national_distribution,
-    national_index,
-    peer_ranking,
-)
+from spbe.results.published import NATIONAL
 from spbe.results.tables import ranking_display
+from views.widgets import cycle
+
+VIEWS = (
+    "Peringkat Maluku Utara",
+    "Domain",
+    "Penilaian mandiri",
+    "Sebaran nasional",
+    "Tingkat per indikator",
+    "Apa yang menggerakkan indeks",
+)
+KEY_VIEW = "tren_view"
 
 
-def province_ranking(official: pd.DataFrame, code: str, year: int) -> pd.DataFrame | None:
-    """The Maluku Utara governments ranked (None with a message when there is no ranking)."""
-    st.subheader("Pemerintah daerah di Maluku Utara")
+def choose_view() -> str:
+    """The one view to draw (a control that draws only the chosen one, unlike st.tabs)."""
+    return st.segmented_control("Tampilan", VIEWS, default=VIEWS[0], required=True, key=KEY_VIEW)
+
+
+def domains(codes: tuple[str, str]) -> None:
+    st.plotly_chart(ui.cached_figure(domain_trend_figure, codes), key="domains")
+
+
+def self_assessment_track(code: str, name: str) -> None:
+    st.subheader("Penilaian mandiri (sementara) di samping hasil resmi")
+    cycle.track(code, name)
+
+
+def province_ranking(code: str, year: int) -> None:
+    st.subheader(f"Pemerintah daerah di Maluku Utara {year}")
     try:
-        ranking = peer_ranking(official, year)
+        ranking, figure = ui.from_official(ranking_view, year, code)
     except SpbeError as exc:
         st.info(str(exc))
-        return None
-    if not ranking.empty:
-        reference = national_index(official, year)
-        st.plotly_chart(peer_ranking_figure(ranking, code, reference=reference), key="peers")
-    return ranking
+        return
+    if figure is not None:
+        st.plotly_chart(figure, key="peers")
 
 
-def national_spread(official: pd.DataFrame, code: str, year: int) -> pd.DataFrame | None:
+def national_spread(code: str, year: int) -> None:
     """The distribution of indices among instansi of the same kind, with the neighbours listed."""
-    st.subheader("Sebaran nasional sejenis")
+    st.subheader(f"Sebaran nasional sejenis {year}")
     try:
-        distribution = national_distribution(official, year, instansi_code=code)
-        fw = band_framework("spbe-2020", year)
+        distribution, figure = ui.from_official(distribution_view, year, code)
     except SpbeError as exc:
         st.info(str(exc))
-        return None
-    st.plotly_chart(distribution_figure(distribution, fw), key="distribution")
+        return
+    st.plotly_chart(figure, key="distribution")
     near = distribution[distribution["neighbour"] | distribution["selected"]]
     st.dataframe(ranking_display(near), hide_index=True)
-    return distribution
 
 
-def what_moved(official: pd.DataFrame, levels: pd.DataFrame, code: str, provenance) -> None:
-    """Waterfalls between two chosen years: by domain (official values), by indicator (levels)."""
+def _provenance(levels: pd.DataFrame) -> str:
+    return st.selectbox("Asal tingkat", sorted(levels["provenance"].unique()), key="tren_prov")
+
+
+def indicator_levels(code: str, name: str) -> None:
+    levels = ui.levels(code)
+    if levels.empty:
+        st.info(f"Belum ada tingkat indikator tersimpan untuk {name}.")
+        return
+    provenance = _provenance(levels)
+    framework, figure = ui.derived(heatmap_view, ("levels",), code, provenance)
+    ui.secondary_source_warning(framework)
+    ui.badge(provenance.capitalize(), provenance)
+    st.plotly_chart(figure, key="heatmap")
+
+
+def _final_years(official: pd.DataFrame, code: str) -> list[int]:
     mine = official[(official["instansi_code"] == code) & (official["status"] == FINAL)]
-    years = sorted(mine["year"].unique())
+    return sorted(int(y) for y in mine["year"].unique())
+
+
+def what_moved(code: str) -> None:
+    """Waterfalls between two chosen years: by domain (official values), by indicator (levels)."""
+    years = ui.from_official(_final_years, code)
     if len(years) < 2:
         st.info("Perlu paling sedikit dua tahun hasil untuk melihat perubahan.")
         return
+    levels = ui.levels(code)
+    provenance = _provenance(levels) if not levels.empty else None
     c1, c2 = st.columns(2)
     year_from = c1.selectbox("Dari tahun", years[:-1], index=len(years) - 2, key="wf_from")
     year_to = c2.selectbox("Sampai tahun", [y for y in years if y > year_from], key="wf_to")
     try:
-        steps = domain_changes(official, code, year_from, year_to)
-        title = "Perubahan menurut domain (nilai resmi)"
-        st.plotly_chart(waterfall_figure(steps, title=title), key="wf_dom")
+        figure = ui.from_official(domain_waterfall, code, year_from, year_to)
+        st.plotly_chart(figure, key="wf_dom")
     except SpbeError as exc:
         st.info(str(exc))
-    if levels.empty:
+    if provenance is None:
         return
     try:
-        steps = indicator_changes(levels, code, year_from, year_to, provenance)
-        title = f"Perubahan menurut indikator ({provenance})"
-        st.plotly_chart(waterfall_figure(steps, title=title), key="wf_ind")
+        args = (code, year_from, year_to, provenance)  # levels of `code`, then the arguments
+        st.plotly_chart(ui.derived(indicator_waterfall, ("levels",), code, *args), key="wf_ind")
     except SpbeError as exc:
         st.info(str(exc))
 
 
-def download(official: pd.DataFrame, codes: list[str], ranking, distribution) -> None:
-    sheets = {"Tren": official[official["instansi_code"].isin([*codes, "nasional"])]}
-    if ranking is not None:
-        sheets["Peringkat Malut"] = ranking
-    if distribution is not None:
-        sheets["Sebaran nasional"] = distribution
+def _trend_rows(official: pd.DataFrame, codes: tuple[str, ...]) -> pd.DataFrame:
+    return official[official["instansi_code"].isin([*codes, NATIONAL])]
+
+
+def download(codes: tuple[str, str], year: int) -> None:
+    """The trend rows, the ranking and the distribution of ``year`` as .xlsx, built on the click."""
+    sheets = {"Tren": ui.from_official(_trend_rows, codes)}
+    for sheet, view in (("Peringkat Malut", ranking_view), ("Sebaran nasional", distribution_view)):
+        try:
+            sheets[sheet] = ui.from_official(view, year, codes[0])[0]
+        except SpbeError:
+            pass
     ui.excel_download(
         "Unduh data tren (.xlsx)",
         lambda: ui.table_workbook(sheets),

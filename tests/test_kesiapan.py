@@ -129,6 +129,20 @@ def test_three_opd_workbooks_build_one_self_assessment_shown_on_kesiapan(app_db,
     _, mandiri = _snapshot(app_db)
     assert dict(zip(mandiri["indicator"], mandiri["level"], strict=True)) == expected  # exactly
 
+    # Ringkasan 2025: the OPDs' 10 indicators (13 sent by two joint leads) over Ternate's 2024 reconstructed profile (index
+    # 1,894), beside the 3,75 from the news. Changes from 2024 (weight × levels): 13 +2,5 (1→2),
+    # 14 +2,5 (1→2), 24 +1,5 × 2 (1→3), 32 −2,75 × 2 (3→1), 33, 38 and 40 −2,75 each (3→2);
+    # 3, 27 and 34 unchanged: 8,0 − 13,75 = −5,75 points of 100 → 1,894 − 0,0575 = 1,8365.
+    home = new_app_test()
+    _ok(home.run())
+    _ok(home.selectbox(key=ui.KEY_YEAR).set_value(2025).run())
+    metrics = {m.label: m.value for m in home.metric}
+    assert metrics["Indeks penilaian mandiri 2025 (isian OPD 10/47 indikator)"] == "1,84 · Cukup"
+    assert metrics["Indeks 2025"].startswith("3,75")  # the news figure stays beside it
+    captions = " ".join(c.value for c in home.caption)
+    assert "10 dari 47 indikator dari isian OPD" in captions
+    assert "37 indikator yang belum masuk memakai tingkat 2024 · Rekonstruksi" in captions
+
     at = _page_2025(new_app_test())
     _login(at)
     day = date.today() + timedelta(days=30)

@@ -36,7 +36,8 @@ GAP_LABELS = {
 
 
 def assessment(code: str, year: int) -> SelfAssessment | None:
-    return self_assessment(ui.levels(code), ui.profiles(code), code, year)
+    """The complete self-assessment of that year, once per data version (shared: never modify)."""
+    return ui.derived(self_assessment, ("levels", "profiles"), code, code, year)
 
 
 def card(code: str, year: int) -> SelfAssessment | None:
@@ -67,7 +68,7 @@ def _unpublished_card(assessed: SelfAssessment) -> None:
 
 
 def _self_card(code: str, year: int) -> SelfAssessment | None:
-    assessed = self_assessment(ui.levels(code), ui.profiles(code), code, year, fill=True)
+    assessed = ui.derived(self_assessment, ("levels", "profiles"), code, code, year, True)
     if assessed is None:
         missing = incomplete_self_assessment(ui.profiles(code), code, year)
         if missing:
@@ -148,7 +149,7 @@ def gap_section(code: str, name: str, year: int) -> None:
 
 def track(code: str, name: str) -> None:
     """Every year's self-assessment beside the official result (when there is one)."""
-    table = track_table(ui.official(), ui.levels(code), ui.profiles(code), code)
+    table = ui.derived(track_table, ("official", "levels", "profiles"), code, code)
     if table.empty:
         st.caption(f"Belum ada penilaian mandiri tersimpan untuk {name}.")
         return

@@ -42,9 +42,10 @@ def _kpi(kpi: Kpi) -> None:
 
 
 def instansi_card(code: str, name: str, year: int) -> Kpi | None:
-    """The year's figures for one instansi. Stored self-assessment levels win over a provisional
-    figure from elsewhere (a news item), and the card says so; an official result is always
-    shown, with the self-assessment beside it."""
+    """The year's figures for one instansi. Complete stored self-assessment levels win over a
+    provisional figure from elsewhere (a news item), and the card says so; an official result is
+    always shown, with the self-assessment beside it; a self-assessment still being collected
+    from the OPDs is shown beside the news figure."""
     st.subheader(name)
     try:
         kpi = ui.from_official(summary_kpi, code, year)  # shared: never modified here
@@ -56,8 +57,7 @@ def instansi_card(code: str, name: str, year: int) -> Kpi | None:
         _kpi(kpi)
     if kpi is not None and kpi.status != FINAL and kpi.note:
         st.caption(kpi.note)
-    if assessed is not None or kpi is None or kpi.status == FINAL:
-        shown = cycle.card(code, year)
-        if shown is None and kpi is None:
-            st.info(missing)
+    shown = cycle.card(code, year)
+    if shown is None and kpi is None:
+        st.info(missing)
     return kpi

@@ -85,13 +85,16 @@ def start_picker(start: PlanningStart) -> None:
     labels = [o.label for o in options]
     if st.session_state.get("sim_start_choice") not in (None, *labels):
         del st.session_state["sim_start_choice"]
+
+    def picked() -> None:
+        # The callback registered on an earlier run may see a label of another year (the browser
+        # sends the old choice after a year change): only a label of this list restarts.
+        value = st.session_state.get("sim_start_choice")
+        if value in labels:
+            restart(labels.index(value))
+
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    label = left.selectbox(
-        "Profil awal",
-        labels,
-        key="sim_start_choice",
-        on_change=lambda: restart(labels.index(st.session_state["sim_start_choice"])),
-    )
+    label = left.selectbox("Profil awal", labels, key="sim_start_choice", on_change=picked)
     chosen = labels.index(label)
     right.button("Mulai ulang dari profil ini", on_click=restart, args=(chosen,), key="sim_restart")
 

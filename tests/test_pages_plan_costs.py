@@ -180,3 +180,25 @@ def test_only_an_admin_makes_trial_costs_the_office_table(db, monkeypatch):
     assert _metrics(admin)["Biaya total"][0] == "Rp 1.700.000.000" and _badges(admin) == 0
     assert "Biaya: Mandiri untuk 2 dari 47 indikator" in _texts(admin.caption)
     assert "oleh Rina" in _texts(admin.caption)
+
+
+def test_simulasi_loads_a_scenario_with_its_trial_costs(db):
+    at = _open(PERENCANA)
+    _edit(at, CHEAPER)
+    at.text_input(key="plan_save_name").set_value("Coba di simulasi")
+    at.button(key="FormSubmitter:plan_save-Simpan skenario").click().run()
+    _ok(at)
+    at.button(key="plan_trial_reset").click().run()  # the office's costs again in this session
+    _ok(at)
+    sim = _open(pages.SIMULASI)
+    assert "Biaya coba" not in _texts(sim.caption)
+    con = store.open_store(db, seed=False)
+    try:
+        [scenario_id] = list_scenarios(con, "kota-ternate")["id"].tolist()
+    finally:
+        con.close()
+    sim.selectbox(key="sim_pick").set_value(int(scenario_id))
+    sim.button(key="sim_load").click().run()
+    _ok(sim)
+    assert "Biaya coba dari skenario 'Coba di simulasi'" in _texts(sim.caption)
+    assert not _office_costs(db)["stored"]

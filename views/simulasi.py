@@ -3,7 +3,7 @@
 import streamlit as st
 
 from spbe import ui
-from views.widgets import planning, whatif
+from views.widgets import planning, plans, whatif
 
 start = planning.planning_start("Simulasi")
 session, origin, names = start.session, start.origin, start.names
@@ -21,7 +21,7 @@ st.caption(
     f"{names[profile.instansi_code]} {profile.year} · {fw.name} ({fw.short_regulation}). "
     f"Hasil simulasi adalah perkiraan, bukan hasil evaluasi.{loaded_from}"
 )
-costs = ui.costs(profile.instansi_code, fw.id)
+costs = plans.costs_in_use(profile.instansi_code, fw)  # this session's trial costs, if any
 actor, _ = planning.admin()
 whatif.simulate(profile, costs)
 

@@ -18,6 +18,7 @@ from spbe.planning.tables import comparison_display, format_points
 from spbe.planning.whatif import change_cost, level_groups, level_steps, live_figures, sensitivity
 from spbe.services import planning as services
 from views.widgets.planning import SIM_SESSION_KEY, admin_only, write, write_url
+from views.widgets.plans import use_scenario_costs
 
 VERSION_KEY = "sim_widgets_version"
 
@@ -120,6 +121,7 @@ def saved_scenarios(code: str, name: str, origin: tuple[str, int], actor: str | 
         if load.button("Muat ke simulasi", key="sim_load"):
             current = st.session_state[SIM_SESSION_KEY]
             loaded = session_from_scenario(ui.scenario(one), origin, current)
+            use_scenario_costs(ui.scenario(one))  # its trial costs, if it kept any
             st.session_state[SIM_SESSION_KEY] = loaded
             st.rerun()
     except SpbeError as exc:

@@ -47,12 +47,18 @@ KEY_RESULTS, KEY_PENDING = "kesiapan_results", "kesiapan_pending"  # shown after
 
 
 def load(code: str, year: int, today: date | None = None) -> Readiness:
-    """The readiness of every OPD of the instansi for that year (SpbeError: no framework)."""
+    """The readiness of every OPD of the instansi for that year (SpbeError: no framework), once
+    per data version and day, shared between sessions (never modified here)."""
+    return _load(ui.db_path(), ui.data_version(), code, int(year), today or date.today())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _load(path: str, version: str, code: str, year: int, today: date) -> Readiness:
     fw = framework_for_year(int(year))
     opd, owners = ui.opd_and_owners(code)
     evidence, dates = ui.evidence(code, year)
     day = verification_for(dates, code, year)
-    return readiness(opd, owners, evidence, fw, code, year, day, today or date.today())
+    return readiness(opd, owners, evidence, fw, code, year, day, today)
 
 
 def overview(state: Readiness) -> None:

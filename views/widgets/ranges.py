@@ -9,7 +9,7 @@ import streamlit as st
 from spbe import ui
 from spbe.core.errors import SpbeError
 from spbe.core.formatting import format_count, format_number, format_rupiah
-from spbe.core.framework import Framework
+from spbe.core.framework import Framework, load_framework
 from spbe.core.provenance import FINAL
 from spbe.core.ranges import (
     consistent_profile_count,
@@ -35,12 +35,28 @@ def published_domains(code: str, year: int, fw: Framework) -> dict[int, float] |
     return values if all(is_present(v) for v in values.values()) else None
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _exact(domains: tuple, framework_id: str, leads: tuple) -> tuple[dict, int]:
+    """The exact contribution ranges and the count of consistent profiles (a few tens of ms):
+    once per published domains, framework and lead mapping, shared between sessions."""
+    fw = load_framework(framework_id)
+    shares = even_lead_shares({n: list(codes) for n, codes in leads})
+    return contribution_ranges(dict(domains), fw, shares), consistent_profile_count(
+        dict(domains), fw
+    )
+
+
+def _key(owners: pd.DataFrame, domains: dict, fw: Framework) -> tuple:
+    leads = owners[(owners["role"] == "lead") & (owners["framework"] == fw.id)]
+    by_indicator = leads.groupby("indicator")["opd_code"].apply(list).to_dict()
+    lead_key = tuple(sorted((int(n), tuple(codes)) for n, codes in by_indicator.items()))
+    return tuple(sorted((int(k), float(v)) for k, v in domains.items())), fw.id, lead_key
+
+
 def contribution_table(
     result: Contributions, owners: pd.DataFrame, domains: dict, fw: Framework
 ) -> pd.DataFrame:
-    leads = owners[(owners["role"] == "lead") & (owners["framework"] == fw.id)]
-    by_indicator = leads.groupby("indicator")["opd_code"].apply(list).to_dict()
-    ranges = contribution_ranges(domains, fw, even_lead_shares(by_indicator))
+    ranges, _ = _exact(*_key(owners, domains, fw))
     rows = []
     for opd in result.by_opd.itertuples(index=False):
         low, high = ranges.get(opd.opd_code, (float("nan"), float("nan")))
@@ -67,7 +83,7 @@ def contribution_ranges_section(
     st.subheader("Seberapa pasti? Rentang kontribusi")
     try:
         table = contribution_table(result, owners, domains, fw)
-        count = consistent_profile_count(domains, fw)
+        _, count = _exact(*_key(owners, domains, fw))
     except SpbeError as exc:
         st.info(str(exc))
         return

@@ -29,21 +29,20 @@ import pandas as pd
 
 from spbe.core.errors import SpbeError
 from spbe.core.provenance import Provenance
-from spbe.store.db import StoreError, transaction
+from spbe.store.db import transaction
 from spbe.store.imports import (
     COLUMNS,
     CONFLICT_RETRIES,
     STATUS_ACCEPTED,
-    STATUS_FAILED,
     STATUS_NOOP,
     STATUS_REFUSED,
-    ImportRefused,
     ImportReport,
-    _conflict,
     _log,
     _write,
     compare_with_stored,
+    finish,
     log_attempt,
+    retry_or_fail,
 )
 
 EVIDENCE_TABLE = "opd_evidence"
@@ -272,6 +271,7 @@ def save_submission(
     documents = int(evidence["indicator"].isin(numbers).sum()) if len(evidence) else 0
     evidence = evidence if len(evidence) else pd.DataFrame(columns=list(EVIDENCE_COLUMNS))
     foreign: list[int] = []
+    log_id = None  # set inside the transaction when the batch is accepted
     for attempt in range(CONFLICT_RETRIES + 1):
         try:
             with transaction(con) as cur:
@@ -298,16 +298,7 @@ def save_submission(
                     _write_evidence(cur, key, opd_code, indicators, evidence, chosen, log_id, actor)
             break
         except duckdb.Error as exc:
-            if not _conflict(exc):
-                message = "Impor gagal dan dibatalkan seluruhnya; tidak ada data yang berubah."
-                log_attempt(con, status=STATUS_FAILED, message=message, **log)
-                raise StoreError(message) from None
-            if attempt == CONFLICT_RETRIES:
-                message = (
-                    "Impor dibatalkan: impor lain mengubah data yang sama pada saat yang sama."
-                )
-                log_attempt(con, status=STATUS_FAILED, message=message, **log)
-                raise StoreError(message + " Coba lagi.") from None
+            retry_or_fail(con, exc, attempt, log)
     if foreign:
         shown = ", ".join(str(n) for n in foreign)
         message = (
@@ -316,25 +307,7 @@ def save_submission(
         )
         log_attempt(con, status=STATUS_REFUSED, message=message, **log)
         raise NotLead(message)
-    if report.status == STATUS_ACCEPTED:
-        return _with_log_id(report, log_id)
-    log_id = log_attempt(con, status=report.status, message=report.message, **log)
-    if report.status == STATUS_REFUSED:
-        raise ImportRefused(_with_log_id(report, log_id))
-    return _with_log_id(report, log_id)
-
-
-def _with_log_id(report: SubmissionReport, log_id: int) -> SubmissionReport:
-    return SubmissionReport(
-        report.status,
-        report.rows_added,
-        report.rows_changed,
-        report.rows_unchanged,
-        report.changes,
-        log_id,
-        opd_code=report.opd_code,
-        documents=report.documents,
-    )
+    return finish(con, report, log_id, log)
 
 
 def set_verification_date(

@@ -8,7 +8,7 @@ change stored values is refused unless ``replace=True``; a batch with nothing ne
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import duckdb
@@ -145,6 +145,7 @@ def apply_levels(
     refused (or applied as a change only with ``replace``), never a silent overwrite.
     """
     log = dict(actor=actor, file_name=file_name, sha256=sha256)
+    log_id = None  # set inside the transaction when the batch is accepted
     for attempt in range(CONFLICT_RETRIES + 1):
         try:
             with transaction(con) as cur:
@@ -164,31 +165,31 @@ def apply_levels(
                     _write(cur, compared, log_id)
             break
         except duckdb.Error as exc:
-            if not _conflict(exc):
-                message = "Impor gagal dan dibatalkan seluruhnya; tidak ada data yang berubah."
-                log_attempt(con, status=STATUS_FAILED, message=message, **log)
-                raise StoreError(message) from None
-            if attempt == CONFLICT_RETRIES:
-                message = (
-                    "Impor dibatalkan: impor lain mengubah data yang sama pada saat yang sama."
-                )
-                log_attempt(con, status=STATUS_FAILED, message=message, **log)
-                raise StoreError(message + " Coba lagi.") from None
-            time.sleep(0.02 * 2**attempt)  # let the other import finish its commit
+            retry_or_fail(con, exc, attempt, log)
+    return finish(con, report, log_id, log)
+
+
+def retry_or_fail(con, exc: duckdb.Error, attempt: int, log: dict) -> None:
+    """After a failed import transaction: wait and return (the caller tries again) on a commit
+    conflict with another writer; otherwise, or after the last attempt, log and raise
+    StoreError (nothing was written: the transaction rolled back)."""
+    if not _conflict(exc):
+        message = "Impor gagal dan dibatalkan seluruhnya; tidak ada data yang berubah."
+        log_attempt(con, status=STATUS_FAILED, message=message, **log)
+        raise StoreError(message) from None
+    if attempt == CONFLICT_RETRIES:
+        message = "Impor dibatalkan: impor lain mengubah data yang sama pada saat yang sama."
+        log_attempt(con, status=STATUS_FAILED, message=message, **log)
+        raise StoreError(message + " Coba lagi.") from None
+    time.sleep(0.02 * 2**attempt)  # let the other import finish its commit
+
+
+def finish(con, report: ImportReport, log_id: int | None, log: dict) -> ImportReport:
+    """The report of a committed transaction: an accepted one was logged inside it; a refusal
+    (raised as ImportRefused) or a no-op is logged now, in its own transaction."""
     if report.status == STATUS_ACCEPTED:
-        return _with_log_id(report, log_id)
+        return replace(report, log_id=log_id)
     log_id = log_attempt(con, status=report.status, message=report.message, **log)
     if report.status == STATUS_REFUSED:
-        raise ImportRefused(_with_log_id(report, log_id))
-    return _with_log_id(report, log_id)
-
-
-def _with_log_id(report: ImportReport, log_id: int) -> ImportReport:
-    return ImportReport(
-        report.status,
-        report.rows_added,
-        report.rows_changed,
-        report.rows_unchanged,
-        report.changes,
-        log_id,
-    )
+        raise ImportRefused(replace(report, log_id=log_id))
+    return replace(report, log_id=log_id)

@@ -50,10 +50,7 @@ def import_workbook(con, data: bytes, file_name: str, *, actor: str, replace: bo
     except (UploadError, WorkbookError) as exc:
         err = exc
     except Exception as exc:  # noqa: BLE001 - a parser failing on untrusted bytes: unreadable file
-        # e.g. a damaged deflate stream or bad CRC inside the zip, a truncated sheet XML
-        cause = f"{type(exc).__module__.split('.')[0]}.{type(exc).__name__}"
-        rule = f"berkas .xlsx rusak dan tidak dapat dibaca ({cause}); simpan ulang dari Excel"
-        err = WorkbookError([Problem(None, None, None, rule)], file_name=file_name)
+        err = unreadable(exc, file_name)
     else:
         disagreements = official_disagreements(con, upload.rows)
         if disagreements:
@@ -67,6 +64,19 @@ def import_workbook(con, data: bytes, file_name: str, *, actor: str, replace: bo
             file_name=upload.file_name,
             sha256=upload.sha256,
         )
+    refuse(con, err, data, file_name, actor)
+
+
+def unreadable(exc: Exception, file_name: str) -> WorkbookError:
+    """A parser failing on untrusted bytes (e.g. a damaged deflate stream or bad CRC inside the
+    zip, a truncated sheet XML): one located problem naming the cause, never the raw message."""
+    cause = f"{type(exc).__module__.split('.')[0]}.{type(exc).__name__}"
+    rule = f"berkas .xlsx rusak dan tidak dapat dibaca ({cause}); simpan ulang dari Excel"
+    return WorkbookError([Problem(None, None, None, rule)], file_name=file_name)
+
+
+def refuse(con, err: Exception, data: bytes, file_name: str, actor: str):
+    """Log a refused workbook (nothing written) and raise WorkbookRejected with its problems."""
     log_attempt(
         con,
         actor=actor,

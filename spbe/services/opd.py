@@ -7,14 +7,13 @@ Several OPD workbooks for one instansi and year build one self-assessment (prove
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
 
-from spbe.core.errors import Problem, SpbeError
+from spbe.core.errors import SpbeError
 from spbe.core.framework import framework_for_year
 from spbe.core.instansi import spelling_lookup
 from spbe.files.common import WorkbookError
@@ -22,10 +21,10 @@ from spbe.files.opd import OpdDirectory, read_opd_workbook, write_opd_template
 from spbe.files.writers import write_table_workbook
 from spbe.results.contributions import LEAD, SUPPORT
 from spbe.results.readiness import Readiness, readiness_export
-from spbe.services.imports import WorkbookRejected
+from spbe.services.imports import WorkbookRejected, refuse, unreadable
 from spbe.store import evidence as store_evidence
 from spbe.store import instansi_table, opd_table, owner_table
-from spbe.store.imports import STATUS_REFUSED, ImportRefused, log_attempt
+from spbe.store.imports import ImportRefused
 
 __all__ = [
     "ImportRefused",
@@ -67,9 +66,7 @@ def import_opd_workbook(con, data: bytes, file_name: str, *, actor: str, replace
     except WorkbookError as exc:
         err = exc
     except Exception as exc:  # noqa: BLE001 - a parser failing on untrusted bytes: unreadable file
-        cause = f"{type(exc).__module__.split('.')[0]}.{type(exc).__name__}"
-        rule = f"berkas .xlsx rusak dan tidak dapat dibaca ({cause}); simpan ulang dari Excel"
-        err = WorkbookError([Problem(None, None, None, rule)], file_name=file_name)
+        err = unreadable(exc, file_name)
     else:
         return store_evidence.save_submission(
             con,
@@ -84,15 +81,7 @@ def import_opd_workbook(con, data: bytes, file_name: str, *, actor: str, replace
             file_name=upload.file_name,
             sha256=upload.sha256,
         )
-    log_attempt(
-        con,
-        actor=actor,
-        file_name=file_name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        status=STATUS_REFUSED,
-        message=str(err),
-    )
-    raise WorkbookRejected(f"{err}\nTidak ada data yang disimpan.", err.problems) from None
+    refuse(con, err, data, file_name, actor)
 
 
 def describe_submission_changes(report, limit: int = 50, names=None) -> list[str]:

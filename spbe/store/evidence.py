@@ -301,9 +301,15 @@ def save_submission(
             retry_or_fail(con, exc, attempt, log)
     if foreign:
         shown = ", ".join(str(n) for n in foreign)
+        found = (
+            con.cursor()
+            .execute("SELECT name FROM instansi WHERE code = ?", [instansi_code])
+            .fetchone()
+        )
         message = (
             f"Kiriman OPD {opd_code} ditolak: OPD ini bukan pengampu indikator {shown} "
-            f"({instansi_code}, {framework}); tidak ada data yang disimpan."
+            f"({found[0] if found else instansi_code} {year}, kerangka {framework}); tidak ada "
+            "data yang disimpan."
         )
         log_attempt(con, status=STATUS_REFUSED, message=message, **log)
         raise NotLead(message)

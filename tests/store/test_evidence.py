@@ -147,7 +147,7 @@ def test_a_level_imported_before_keeps_its_note_and_is_not_a_change_when_equal(c
 
 def test_indicators_the_opd_does_not_lead_are_refused_and_nothing_is_written(con):
     before = table_counts(con)
-    with pytest.raises(NotLead, match="bukan pengampu indikator 1, 2"):
+    with pytest.raises(NotLead, match=r"bukan pengampu indikator 1, 2 \(Kota Ternate 2025, "):
         _submit(con, "bpkad", {1: 3, 2: 3, 13: 2})
     after = table_counts(con)
     assert after["indicator_level"] == before["indicator_level"]

@@ -118,7 +118,7 @@ def test_a_link_to_a_year_without_data_is_refused_in_indonesian(app_db):
     at = open_presentation({"instansi": "kota-ternate", "tahun": "2019"})
     no_exception(at)
     assert [e.value for e in at.error] == [
-        "Tidak ada hasil evaluasi SPBE untuk kota-ternate tahun 2019 "
+        "Tidak ada hasil evaluasi SPBE untuk Kota Ternate tahun 2019 "
         "(tahun yang tersedia: 2023, 2024, 2025)."
     ]
     assert not [b for b in at.button if b.key == "slide_next"]

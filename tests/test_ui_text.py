@@ -89,10 +89,13 @@ def test_no_instansi_code_in_any_text_a_user_reads(app_db, page, code_pattern): 
     ):
         at.selectbox(key=ui.KEY_INSTANSI).set_value(instansi)
         at.selectbox(key=ui.KEY_COMPARISON).set_value(comparison).run()
-        assert not at.exception, "\n".join(exception_texts(at))
-        texts = visible_texts(at)
-        assert len(texts) > 10, f"{page.title}: too little text collected: {texts!r}"
-        leaks = sorted(
-            {m.group(0) + " ← " + t[:120] for t in texts for m in code_pattern.finditer(t)}
-        )
-        assert leaks == [], f"{page.title} ({instansi}): internal codes shown:\n" + "\n".join(leaks)
+        for year in at.selectbox(key=ui.KEY_YEAR).options:  # 2025: the comparison has no result
+            at.selectbox(key=ui.KEY_YEAR).set_value(int(str(year).split(" ")[0])).run()
+            assert not at.exception, "\n".join(exception_texts(at))
+            texts = visible_texts(at)
+            assert len(texts) > 10, f"{page.title}: too little text collected: {texts!r}"
+            leaks = sorted(
+                {m.group(0) + " ← " + t[:120] for t in texts for m in code_pattern.finditer(t)}
+            )
+            where = f"{page.title} ({instansi} {year})"
+            assert leaks == [], f"{where}: internal codes shown:\n" + "\n".join(leaks)

@@ -106,8 +106,10 @@ def result_row(official: pd.DataFrame, instansi_code: str, year: int) -> pd.Seri
         if known.empty:
             raise SpbeError(f"Instansi '{instansi_code}' tidak ada dalam data hasil evaluasi.")
         years = ", ".join(str(int(y)) for y in sorted(known.unique()))
+        mine = official.loc[official["instansi_code"] == instansi_code]
+        name = str(mine["instansi_name"].iloc[0]) if "instansi_name" in mine else instansi_code
         raise SpbeError(
-            f"Tidak ada hasil evaluasi SPBE untuk {instansi_code} tahun {year} "
+            f"Tidak ada hasil evaluasi SPBE untuk {name} tahun {year} "
             f"(tahun yang tersedia: {years})."
         )
     if len(rows) > 1 and "status" in rows.columns:

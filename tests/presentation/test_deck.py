@@ -173,7 +173,7 @@ def test_cli_writes_a_pdf_by_instansi_name(seeded, tmp_path):
             "kota-ternate",
             2019,
             "x.pptx",
-            "Tidak ada hasil evaluasi SPBE untuk kota-ternate tahun 2019 "
+            "Tidak ada hasil evaluasi SPBE untuk Kota Ternate tahun 2019 "
             "(tahun yang tersedia: 2023, 2024, 2025).",
         ),
         (

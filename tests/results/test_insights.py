@@ -178,7 +178,7 @@ def test_a_year_without_data_is_a_clear_error():
     with pytest.raises(SpbeError) as err:
         summary_kpi(official_frame(), "kota-ternate", 2022)
     assert str(err.value) == (
-        "Tidak ada hasil evaluasi SPBE untuk kota-ternate tahun 2022 "
+        "Tidak ada hasil evaluasi SPBE untuk Kota Ternate tahun 2022 "
         "(tahun yang tersedia: 2023, 2024, 2025)."
     )
     with pytest.raises(SpbeError, match="tidak ada dalam data hasil evaluasi"):

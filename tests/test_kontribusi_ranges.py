@@ -27,7 +27,7 @@ def test_ternate_2024_shows_the_range_of_every_opd(tmp_path, monkeypatch):
         mine = number(row["Kontribusi (profil ini)"])
         assert number(row["Terendah"]) <= mine <= number(row["Tertinggi"])
     captions = " ".join(c.value for c in at.caption)
-    assert "41.230.562.064.450 profil yang sama-sama cocok" in captions
+    assert "sekitar 41 triliun profil yang sama-sama cocok" in captions
     clear_streamlit_caches()
 
 

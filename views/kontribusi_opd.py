@@ -6,6 +6,7 @@ from spbe import ui
 from spbe.charts.results import contribution_view
 from spbe.core.errors import SpbeError
 from spbe.core.framework import load_framework
+from spbe.core.provenance import provenance_label
 from spbe.results.contributions import opd_indicators
 from spbe.results.tables import indicator_display, opd_display
 from views.widgets import ranges
@@ -25,11 +26,16 @@ if opd.empty:
     )
     st.stop()
 
-provenance = st.selectbox("Asal tingkat", sorted(levels["provenance"].unique()), key="opd_prov")
+provenance = st.selectbox(
+    "Asal tingkat",
+    sorted(levels["provenance"].unique()),
+    key="opd_prov",
+    format_func=provenance_label,
+)
 profile = levels[levels["provenance"] == provenance]
 framework = load_framework(profile["framework"].iloc[0])
 ui.secondary_source_warning(framework)
-ui.badge(provenance.capitalize(), provenance)
+ui.badge(provenance_label(provenance), provenance)
 try:  # built once per data version and choice, shared: never modified here
     args = (filters.instansi, filters.year, provenance)  # its levels and OPDs, then the choice
     _, result, figure = ui.derived(contribution_view, ("levels", "opd"), *args)

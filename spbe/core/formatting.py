@@ -59,6 +59,26 @@ def format_count(count: int) -> str:
     return f"{int(count):,}".replace(",", ".")
 
 
+_SCALES = ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"))
+
+
+def format_large_count(count: int) -> str:
+    """A count a reader can take in: exact below a million ('24.030'), else rounded in words
+    ('sekitar 41 triliun', 'sekitar 2,8 miliar'); beyond a thousand trillion 'lebih dari 1.000
+    triliun'."""
+    count = int(count)
+    if count < 10**6:
+        return format_count(count)
+    if count >= 10**15:
+        return "lebih dari 1.000 triliun"
+    for size, word in _SCALES:
+        if count >= size:
+            value = count / size
+            shown = format_number(value, 1) if value < 10 else format_count(round(value))
+            return f"sekitar {shown} {word}"
+    return format_count(count)  # unreachable: every count >= 10**6 has a scale
+
+
 MONTHS = (
     *("Januari", "Februari", "Maret", "April", "Mei", "Juni"),
     *("Juli", "Agustus", "September", "Oktober", "November", "Desember"),

@@ -52,3 +52,12 @@ def test_numbers_deltas_and_missing_values():
 
 def test_plotly_separators_are_indonesian():
     assert PLOTLY_SEPARATORS == ",."
+
+
+def test_large_counts_are_said_in_words():
+    from spbe.core.formatting import format_large_count
+
+    assert format_large_count(24_030) == "24.030"  # exact below a million
+    assert format_large_count(2_800_000_000) == "sekitar 2,8 miliar"
+    assert format_large_count(41_230_562_064_450) == "sekitar 41 triliun"  # Ternate 2024
+    assert format_large_count(2_755_255_374_760_127_875_433_600) == "lebih dari 1.000 triliun"

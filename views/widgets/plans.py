@@ -65,6 +65,7 @@ ROADMAP_MODES = {
     "anggaran": "Indeks tertinggi dalam sejumlah tahun",
 }
 DEFAULT_ANNUAL_BUDGET, DEFAULT_YEARS = "750.000.000", 5
+DEFAULT_BUDGET = 750_000_000
 ANNUAL_HELP = (
     "Satu angka untuk setiap tahun, atau satu angka per tahun dipisah titik koma (angka terakhir "
     "berlaku untuk tahun-tahun berikutnya), misalnya 750.000.000; 800.000.000. Boleh juga "
@@ -107,6 +108,7 @@ def settings(start: PlanningStart) -> PlanSettings:
             )
             target = Decimal(str(round(value, 4)))
     elif not annual:
+        st.session_state.setdefault("plan_budget", DEFAULT_BUDGET)  # not 0: a plan to look at
         budget = int(st.number_input("Anggaran (Rupiah)", 0, step=50_000_000, key="plan_budget"))
         st.caption(f"Anggaran: {format_rupiah(budget)}")
     budgets, years = _annual(mode, profile.year + 1) if annual else ((), None)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from spbe import ui
 from spbe.core.errors import SpbeError
-from spbe.core.formatting import format_count, format_number, format_rupiah
+from spbe.core.formatting import format_count, format_large_count, format_number, format_rupiah
 from spbe.core.framework import Framework, load_framework
 from spbe.core.provenance import FINAL
 from spbe.core.ranges import (
@@ -89,7 +89,7 @@ def contribution_ranges_section(
         return
     st.caption(
         f"Profil ini adalah rekonstruksi: tingkat per indikator tidak dipublikasikan. Ada "
-        f"{format_count(count)} profil yang sama-sama cocok dengan nilai domain resmi {year}; "
+        f"{format_large_count(count)} profil yang sama-sama cocok dengan nilai domain resmi {year}; "
         "halaman ini memakai yang paling rata. Kolom Terendah–Tertinggi memberi kontribusi tiap "
         "OPD di antara semua profil itu (batas tepat), jadi urutan OPD dan daftar indikator "
         "untuk dinaikkan sebagian bergantung pada pilihan profil."

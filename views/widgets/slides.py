@@ -17,7 +17,8 @@ from spbe.presentation.story import Slide, Story, build_story
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 KEY = "slide_index"
-PLAN_KEY = "slide_plan"  # None: the cheapest plan; else a saved scenario's id
+PLAN_KEY = "slide_plan"  # CHEAPEST_KEY: the cheapest plan; else a saved scenario's id
+CHEAPEST_KEY = "termurah"  # not None: a radio shows None as "nothing chosen"
 CHEAPEST = "Rencana termurah (dihitung dari tabel biaya)"
 NO_BROWSER = "Chrome/Chromium tidak ditemukan di server: berkas unduhan berisi slide tanpa grafik."
 
@@ -54,22 +55,22 @@ def charts_for(
     return render_charts(story_for(path, version, code, year, today, scenario_id))
 
 
-def plan_options(code: str, year: int) -> dict[int | None, str]:
+def plan_options(code: str, year: int) -> dict[int | str, str]:
     """The plans slides 4–6 can show: the cheapest one, or a scenario saved for that year."""
     saved = ui.scenarios(code)
     saved = saved[saved["year"] == int(year)]
-    return {None: CHEAPEST} | {
+    return {CHEAPEST_KEY: CHEAPEST} | {
         int(row.id): f"Skenario: {row.name}" for row in saved.itertuples(index=False)
     }
 
 
 def chosen_plan(code: str, year: int) -> int | None:
-    """The plan chosen on the navigation bar (a scenario deleted meanwhile falls back)."""
-    value = st.session_state.get(PLAN_KEY)
+    """The scenario chosen on the navigation bar, None for the cheapest plan (a scenario deleted
+    meanwhile falls back to it)."""
+    value = st.session_state.get(PLAN_KEY, CHEAPEST_KEY)
     if value not in plan_options(code, year):
-        st.session_state.pop(PLAN_KEY, None)
-        return None
-    return value
+        st.session_state[PLAN_KEY] = value = CHEAPEST_KEY
+    return None if value == CHEAPEST_KEY else value
 
 
 def full_screen() -> None:
@@ -176,7 +177,8 @@ def _plan_popover(column, story: Story, choice: tuple) -> None:
             st.caption(
                 "Simpan skenario di Simulasi atau Perencana Anggaran untuk memilihnya di sini."
             )
-    if st.session_state.get(PLAN_KEY) != choice[5]:
+    chosen = st.session_state.get(PLAN_KEY, CHEAPEST_KEY)
+    if (None if chosen == CHEAPEST_KEY else chosen) != choice[5]:
         st.rerun()
 
 

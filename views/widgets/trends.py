@@ -21,7 +21,7 @@ from spbe.charts.results import (
     ranking_view,
 )
 from spbe.core.errors import SpbeError
-from spbe.core.provenance import FINAL
+from spbe.core.provenance import FINAL, provenance_label
 from spbe.results.published import NATIONAL
 from spbe.results.tables import ranking_display
 from views.widgets import cycle
@@ -76,7 +76,12 @@ def national_spread(code: str, year: int) -> None:
 
 
 def _provenance(levels: pd.DataFrame) -> str:
-    return st.selectbox("Asal tingkat", sorted(levels["provenance"].unique()), key="tren_prov")
+    return st.selectbox(
+        "Asal tingkat",
+        sorted(levels["provenance"].unique()),
+        key="tren_prov",
+        format_func=provenance_label,
+    )
 
 
 def indicator_levels(code: str, name: str) -> None:

@@ -48,12 +48,19 @@ def sensitivity_figure(
             marker=dict(color=HIGHLIGHT),
             text=[format_number(v, 5) if per_million else format_points(v) for v in rows[column]],
             textposition="outside",
+            cliponaxis=False,  # the longest bar's label is never cut at the plot's edge
             hovertext=hover,
             hoverinfo="text",
         )
     )
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed")
-    fig.update_xaxes(title=f"Kenaikan indeks langkah berikutnya ({unit})")
+    top = float(rows[column].max()) if len(rows) else 1.0
+    fig.update_xaxes(
+        title=f"Kenaikan indeks langkah berikutnya ({unit})",
+        range=[0, top * 1.25],  # room for the labels outside the bars
+        tickformat=".5~f" if per_million else ".3~f",  # 0,0002, not "200μ"
+        exponentformat="none",
+    )
     return base_layout(fig, title, showlegend=False, height=max(260, 24 * len(labels) + 120))
 
 

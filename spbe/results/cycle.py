@@ -17,6 +17,7 @@ from spbe.core.errors import SpbeError
 from spbe.core.formatting import format_index, round_half_up
 from spbe.core.framework import Framework, FrameworkError, framework_for_year, load_framework
 from spbe.core.provenance import FINAL, PROVISIONAL, Provenance, provenance_label
+from spbe.core.scoring import predicate as score_predicate
 from spbe.core.scoring import score_profile
 from spbe.results.published import is_present
 
@@ -342,16 +343,39 @@ def gap_table(
     return pd.DataFrame(rows, columns=list(GAP_COLUMNS))
 
 
+TRACK_COLUMNS = (
+    "year",
+    "self_index",
+    "self_predicate",
+    "official_index",
+    "official_predicate",
+    "difference",
+    "last_import",
+    "source",
+)
+
+
 def track_table(
     official: pd.DataFrame, levels: pd.DataFrame, profiles: pd.DataFrame, instansi_code: str
 ) -> pd.DataFrame:
     """Per year with a self-assessment: the recomputed index and predicate beside the official
-    ones (NaN where not published yet), newest first."""
+    ones (NaN where not published yet), newest first. A year with only a figure from another
+    source (a news item) is listed too, with that source; stored levels win where both exist."""
     rows = []
     years = _rows(profiles, instansi_code, provenance=Provenance.MANDIRI)["year"]
-    for year in sorted({int(y) for y in years}, reverse=True):
+    news_years = _rows(official, instansi_code, status=PROVISIONAL)["year"]
+    for year in sorted({int(y) for y in (*years, *news_years)}, reverse=True):
         assessed = self_assessment(levels, profiles, instansi_code, year)
-        if assessed is None:
+        news = news_figure(official, instansi_code, year)
+        if assessed is not None:
+            index, predicate, last = assessed.index, assessed.predicate, assessed.last_import
+            source = "tingkat indikator tersimpan"
+        elif news is not None:
+            index, last = float(news["index_value"]), None
+            published = news.get("predicate")
+            predicate = str(published) if is_present(published) else _band(news, year, index)
+            source = f"sumber lain: {news['source']}"
+        else:
             continue
         final = _rows(official, instansi_code, year, status=FINAL)
         official_index = float(final["index_value"].iloc[0]) if len(final) else float("nan")
@@ -359,26 +383,27 @@ def track_table(
         rows.append(
             {
                 "year": year,
-                "self_index": assessed.index,
-                "self_predicate": assessed.predicate,
+                "self_index": index,
+                "self_predicate": predicate,
                 "official_index": official_index,
                 "official_predicate": official_predicate,
-                "difference": official_index - assessed.index,
-                "last_import": assessed.last_import,
+                "difference": official_index - index,
+                "last_import": last,
+                "source": source,
             }
         )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "year",
-            "self_index",
-            "self_predicate",
-            "official_index",
-            "official_predicate",
-            "difference",
-            "last_import",
-        ],
-    )
+    return pd.DataFrame(rows, columns=list(TRACK_COLUMNS))
+
+
+def _band(row: pd.Series, year: int, index: float) -> str:
+    """The predicate of a figure published without one, from its instrument's bands."""
+    try:
+        framework_id = row.get("framework")
+        fw = load_framework(str(framework_id)) if is_present(framework_id) else None
+        fw = fw or framework_for_year(int(year))
+    except FrameworkError:
+        return ""
+    return score_predicate(index, fw)
 
 
 def with_self_assessment(

@@ -143,10 +143,21 @@ def test_the_track_lists_self_assessments_beside_official_results():
     )
     table = track_table(official, levels, _profiles(levels), "kota-ternate")
     assert table["year"].tolist() == [2025, 2024]
-    assert table["self_index"].tolist() == pytest.approx([3.13, 2.0])
+    assert table["self_index"].tolist() == pytest.approx([3.13, 2.0])  # stored levels win
+    assert set(table["source"]) == {"tingkat indikator tersimpan"}
     assert pd.isna(table["official_index"].iloc[0])  # 2025 not published
     assert table["official_index"].iloc[1] == 1.89
     assert table["difference"].iloc[1] == pytest.approx(-0.11)
+
+
+def test_the_track_lists_a_news_figure_where_no_levels_are_stored():
+    official = official_frame()
+    empty = _levels("kota-ternate", 2024, {})
+    table = track_table(official, empty, _profiles(empty), "kota-ternate")
+    assert table["year"].tolist() == [2025]  # 3,75 from terbitmalut.com, not published
+    row = table.iloc[0]
+    assert (row["self_index"], row["self_predicate"]) == (3.75, "Sangat Baik")  # 3,5 ≤ 3,75 < 4,2
+    assert row["source"].startswith("sumber lain: ") and pd.isna(row["official_index"])
 
 
 # -- a self-assessment still being collected, and official levels not yet published ------------

@@ -171,6 +171,7 @@ def track(code: str, name: str) -> None:
             "Impor terakhir": [
                 "–" if pd.isna(t) else f"{t:%d-%m-%Y}" for t in table["last_import"]
             ],
+            "Sumber angka mandiri": table["source"],
         }
     )
     st.dataframe(shown, hide_index=True, key="self_track")

@@ -138,7 +138,7 @@ def test_three_opd_workbooks_build_one_self_assessment_shown_on_kesiapan(app_db,
     _ok(home.selectbox(key=ui.KEY_YEAR).set_value(2025).run())
     metrics = {m.label: m.value for m in home.metric}
     assert metrics["Indeks penilaian mandiri 2025 (isian OPD 10/47 indikator)"] == "1,84 · Cukup"
-    assert metrics["Indeks 2025"].startswith("3,75")  # the news figure stays beside it
+    assert metrics["Indeks 2025 (sementara, belum diverifikasi)"].startswith("3,75")  # beside
     captions = " ".join(c.value for c in home.caption)
     assert "10 dari 47 indikator dari isian OPD" in captions
     assert "37 indikator yang belum masuk memakai tingkat 2024 · Rekonstruksi" in captions

@@ -18,11 +18,13 @@ def _kpi(kpi: Kpi) -> None:
     ui.badge(kpi.provenance, provenance_kind(kpi.status))
     delta = kpi.change_text.replace("−", "-") if kpi.change is not None else None
     since = f" dibanding {kpi.previous_year}" if kpi.previous_year else ""
+    final = kpi.status == FINAL
     st.metric(
-        f"Indeks {kpi.year}",
+        f"Indeks {kpi.year}" + ("" if final else " (sementara, belum diverifikasi)"),
         f"{kpi.index_text} · {kpi.predicate}",
         delta=delta,
-        help=f"Perubahan{since}.",
+        delta_color="normal" if final else "off",  # no green for a figure not yet verified
+        help=f"Perubahan{since}." + ("" if final else " Angka sementara, bukan hasil resmi."),
     )
     left, right = st.columns(2)
     if kpi.next_predicate:

@@ -140,8 +140,9 @@ def _story_plan(kpi, fw, levels, opd, owners, costs) -> StoryPlan:
     profile = story_profile(levels, kpi, fw)
     if profile is None:
         note = (
-            f"Belum ada tingkat ke-{len(fw.indicators)} indikator untuk {kpi.instansi_name} "
-            f"tahun {kpi.year}, jadi rencana dan peta jalan belum dapat dihitung."
+            f"Belum ada tingkat lengkap {len(fw.indicators)} indikator untuk "
+            f"{kpi.instansi_name} tahun {kpi.year}, jadi rencana dan peta jalan belum dapat "
+            "dihitung."
         )
         return StoryPlan(None, None, None, None, note)
     contributions, note = _contributions(kpi, fw, profile, opd, owners)

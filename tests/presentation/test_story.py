@@ -217,7 +217,7 @@ def test_a_year_without_levels_still_has_six_slides_with_the_reason(frames):
     assert "Nilai ini hasil penilaian mandiri, belum diverifikasi." in story.slides[0].points
     assert story.slides[2].figures == ()  # no published domains for 2025
     for slide in story.slides[3:]:
-        assert any("Belum ada tingkat ke-47 indikator" in p for p in slide.points)
+        assert any("Belum ada tingkat lengkap 47 indikator" in p for p in slide.points)
         assert slide.figures == ()
 
 

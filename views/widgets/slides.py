@@ -99,7 +99,7 @@ def draw_slide(story: Story, slide: Slide) -> None:
             widths = [1, 1] if slide.table is not None else [2, 3]
             text, chart = st.columns(widths, gap="large")
         else:
-            text, chart = st.container(), None
+            text, chart = st, None  # the body is then the slide's own row (no extra wrapper)
         with text.container(key="slide_body"):
             for fact in slide.facts:
                 html(

@@ -90,11 +90,12 @@ def test_simulasi_starts_from_the_stored_profile_and_follows_a_level_change(db):
     assert at.query_params["l"][41] == "4" and at.query_params["i"] == "kota-ternate"
 
 
-def test_simulasi_without_a_stored_profile_offers_the_illustrative_start(db):
+def test_simulasi_without_a_stored_profile_starts_from_the_latest_one(db):
     at = _open(SIMULASI, year=2025)  # Ternate 2025: a provisional index, no indicator levels
-    assert "Belum ada profil tingkat indikator tersimpan" in _texts(at.info)
-    assert _metrics(at)["Indeks simulasi"][0] == "1,00"
-    assert "Ilustrasi" in at.selectbox(key="sim_start_choice").options[0]
+    assert "Belum ada profil tingkat indikator 2025 tersimpan untuk Kota Ternate" in _texts(at.info)
+    assert _metrics(at)["Indeks simulasi"][0] == "1,89"  # the 2024 reconstruction
+    options = at.selectbox(key="sim_start_choice").options
+    assert options[0] == "Rekonstruksi (2024)" and "Ilustrasi" in options[-1]
 
 
 def test_a_link_reproduces_a_simulation_and_garbage_is_ignored(db):

@@ -70,8 +70,29 @@ class StartProfile:
 
 def start_options(levels: pd.DataFrame, instansi_code: str, year: int) -> list[StartProfile]:
     """Complete stored profiles of the instansi for ``year`` (resmi, mandiri, rekonstruksi,
-    ilustrasi first to last), then the illustrative all-lowest-level start when no stored
-    ``ilustrasi`` profile exists. Raises FrameworkError for a year no loaded framework covers."""
+    ilustrasi first to last); for a year without one (e.g. 2025 before its result), those of
+    the latest earlier year scored by the same framework, labelled with their year; then the
+    illustrative all-lowest-level start when no stored ``ilustrasi`` profile exists. Raises
+    FrameworkError for a year no loaded framework covers."""
+    options = _stored_options(levels, instansi_code, year)
+    if not options:
+        fw = framework_for_year(int(year))
+        mine = levels[(levels["instansi_code"] == instansi_code) & (levels["year"] < year)]
+        for earlier in sorted({int(y) for y in mine["year"]}, reverse=True):
+            found = [
+                o
+                for o in _stored_options(levels, instansi_code, earlier)
+                if o.framework_id == fw.id
+            ]
+            if found:
+                options = found
+                break
+    if not any(o.provenance == Provenance.ILUSTRASI for o in options):
+        options.append(illustrative_start(instansi_code, year))
+    return options
+
+
+def _stored_options(levels: pd.DataFrame, instansi_code: str, year: int) -> list[StartProfile]:
     rows = levels[(levels["instansi_code"] == instansi_code) & (levels["year"] == year)]
     options = []
     for provenance in PROVENANCES:
@@ -84,8 +105,6 @@ def start_options(levels: pd.DataFrame, instansi_code: str, year: int) -> list[S
             continue  # an incomplete profile cannot be scored
         values = tuple(found[n] for n in fw.indicator_numbers)
         options.append(StartProfile(instansi_code, int(year), fw.id, provenance, values))
-    if not any(o.provenance == Provenance.ILUSTRASI for o in options):
-        options.append(illustrative_start(instansi_code, year))
     return options
 
 

@@ -123,9 +123,15 @@ def test_ternate_2024_starts_from_its_reconstructed_profile(start, levels_frame)
 
 
 def test_a_year_without_a_profile_offers_only_the_illustrative_start(levels_frame):
+    # 2025 has no levels yet: the latest earlier profile under the same framework comes first
     options = start_options(levels_frame, "kota-ternate", 2025)
-    assert len(options) == 1 and not options[0].stored
-    assert options[0].provenance == "ilustrasi" and options[0].framework_id == "spbe-2020"
+    latest = max(int(y) for y in levels_frame["year"])
+    assert [(o.year, o.stored) for o in options][-1] == (2025, False)
+    assert all(o.year == latest and o.stored for o in options[:-1]) and len(options) >= 2
+    assert options[-1].provenance == "ilustrasi" and options[-1].framework_id == "spbe-2020"
+    # 2026 is scored by another framework: no earlier profile under it, only the illustrative
+    only = start_options(levels_frame, "kota-ternate", 2026)
+    assert len(only) == 1 and not only[0].stored and only[0].framework_id == "pemdi-2026"
     with pytest.raises(FrameworkError, match="5/2018"):
         start_options(levels_frame, "kota-ternate", 2019)
 

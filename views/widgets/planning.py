@@ -68,6 +68,11 @@ def planning_start(title: str) -> PlanningStart:
         st.warning(message)
     framework = session.start.framework
     ui.secondary_source_warning(framework)
+    if session.start.stored and session.start.year != origin[1]:
+        st.info(
+            f"Belum ada profil tingkat indikator {origin[1]} tersimpan untuk {names[origin[0]]}: "
+            f"titik awal adalah profil terakhir yang ada, {session.start.label}."
+        )
     return PlanningStart(session, link, tuple(options), origin, names)
 
 

@@ -19,7 +19,8 @@ from spbe.results.contributions import UNASSIGNED, Contributions
 OPD_COST_RULE = (
     "Pembagian biaya per OPD: biaya setiap kenaikan tingkat dibebankan kepada OPD pengampu utama "
     "indikatornya; indikator dengan beberapa pengampu utama dibagi rata di antara mereka; OPD "
-    "pendukung tidak dibebani. Jumlah bagian semua OPD sama dengan biaya total rencana."
+    "pendukung tidak dibebani. Jumlah bagian semua OPD sama dengan biaya total rencana (langkah "
+    "indikator bersama dihitung pada setiap pengampunya)."
 )
 
 SPLIT_COLUMNS = ("opd_code", "steps", "indicators", "cost", "index_gain")

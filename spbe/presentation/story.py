@@ -426,7 +426,8 @@ def _roadmap(kpi: Kpi, row, fw: Framework, official, planned: StoryPlan) -> dict
     fast = planned.one_year
     if fast is not None and fast.feasible and len(table) > 1:
         points.append(
-            f"Jalur satu tahun ({kpi.year + 1}): {fast.total_steps} langkah, "
+            f"Pilihan lain, semua dalam {kpi.year + 1}: rencana berbeda yang menaikkan setiap "
+            f"indikator paling banyak satu tingkat — {fast.total_steps} langkah, "
             f"{format_rupiah(fast.total_cost)} → {format_index(fast.index_after)} "
             f"{fast.predicate_after}."
         )

@@ -60,7 +60,7 @@ def test_domain_changes_refuse_what_cannot_be_compared():
         domain_changes(official, "nasional", 2020, 2021)
     with pytest.raises(SpbeError, match="dua tahun yang berbeda"):
         domain_changes(official, "kota-ternate", 2024, 2024)
-    with pytest.raises(SpbeError, match="kota-ternate tahun 2022"):
+    with pytest.raises(SpbeError, match="Kota Ternate tahun 2022"):
         domain_changes(official, "kota-ternate", 2022, 2024)
 
 

@@ -417,6 +417,16 @@ class NetworkLog:
     def non_local(self) -> list[str]:
         return self.blocked + [url for url in self.websockets if not is_local_url(url)]
 
+    def hard_failures(self) -> list[str]:
+        """Loopback requests that failed, except a static chunk the frontend itself cancelled
+        (``net::ERR_ABORTED`` on /static/: a lazily loaded script of the page being left when a
+        navigation link is clicked mid-load; the page's own health is checked separately)."""
+        return [
+            f
+            for f in self.failed
+            if not (f.startswith("net::ERR_ABORTED ") and "/static/" in f.split(" ", 1)[1])
+        ]
+
     def missing_resources(self) -> list[str]:
         """Loopback errors, except Streamlit's base-path probes: on a deep link such as /tren the
         frontend first tries /tren/_stcore/health and /tren/_stcore/host-config (404), then /."""

@@ -38,7 +38,7 @@ def _assert_healthy(page, server, what: str) -> None:
     assert not net.non_local(), f"{what}: requests left the machine: {net.non_local()}"
     missing = net.missing_resources()
     assert not missing, f"{what}: missing local resources: {missing}"
-    assert not net.failed, f"{what}: local requests failed: {net.failed}"
+    assert not net.hard_failures(), f"{what}: local requests failed: {net.hard_failures()}"
     assert net.websockets, f"{what}: no websocket to the Streamlit server"
 
 

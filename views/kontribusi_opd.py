@@ -52,7 +52,7 @@ st.metric(f"Indeks {filters.year} dari tingkat ini", ui.index_text(result.index)
 st.plotly_chart(figure, key="opd_chart")
 st.dataframe(opd_display(result.by_opd), hide_index=True, key="opd_table")
 if provenance == "rekonstruksi":
-    ranges.contribution_ranges_section(result, owners, filters.instansi, filters.year, framework)
+    ranges.contribution_ranges_section(result, filters.instansi, filters.year, framework)
 
 st.subheader("Rincian indikator per OPD")
 names = dict(zip(result.by_opd["opd_code"], result.by_opd["short_name"], strict=True))

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from spbe.core.errors import SpbeError
-from spbe.core.framework import Framework
+from spbe.core.framework import Framework, load_framework
+from spbe.core.ranges import consistent_profile_count, contribution_ranges, even_lead_shares
 from spbe.core.scoring import index_scaled
-from spbe.results.published import is_present
+from spbe.results.published import is_present, published_domains
 
 UNASSIGNED = "belum-ditetapkan"
 UNASSIGNED_NAME = "Belum ada OPD pengampu"
@@ -213,3 +214,24 @@ def opd_indicators(contributions: Contributions, opd_code: str) -> pd.DataFrame:
         opd_share=(table["contribution"] / leads_count).where(lead, 0.0),
     )
     return rows[lead | support].reset_index(drop=True)
+
+
+def exact_contribution_ranges(
+    official: pd.DataFrame,
+    opd: pd.DataFrame,
+    owners: pd.DataFrame,
+    instansi_code: str,
+    year: int,
+    framework_id: str,
+) -> tuple[dict[str, tuple[float, float]], int] | None:
+    """For a reconstructed profile (levels not published): each OPD's exact contribution range
+    over every profile consistent with the published domains of that year, and how many such
+    profiles there are (``spbe.core.ranges``); None when the domains are not published."""
+    domains = published_domains(official, instansi_code, year, framework_id)
+    if domains is None:
+        return None
+    fw = load_framework(framework_id)
+    leads = owners[(owners["role"] == LEAD) & (owners["framework"] == fw.id)]
+    by_indicator = leads.groupby("indicator")["opd_code"].apply(list).to_dict()
+    shares = even_lead_shares(by_indicator)
+    return contribution_ranges(domains, fw, shares), consistent_profile_count(domains, fw)

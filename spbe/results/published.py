@@ -106,8 +106,7 @@ def result_row(official: pd.DataFrame, instansi_code: str, year: int) -> pd.Seri
         if known.empty:
             raise SpbeError(f"Instansi '{instansi_code}' tidak ada dalam data hasil evaluasi.")
         years = ", ".join(str(int(y)) for y in sorted(known.unique()))
-        mine = official.loc[official["instansi_code"] == instansi_code]
-        name = str(mine["instansi_name"].iloc[0]) if "instansi_name" in mine else instansi_code
+        name = official.loc[known.index[0], "instansi_name"]
         raise SpbeError(
             f"Tidak ada hasil evaluasi SPBE untuk {name} tahun {year} "
             f"(tahun yang tersedia: {years})."
@@ -117,6 +116,32 @@ def result_row(official: pd.DataFrame, instansi_code: str, year: int) -> pd.Seri
     if len(rows) > 1:
         raise SpbeError(f"Hasil evaluasi {instansi_code} tahun {year} tercatat lebih dari sekali.")
     return rows.iloc[0]
+
+
+def final_years(official: pd.DataFrame, instansi_code: str) -> list[int]:
+    """The years with a final (published) result for the instansi, oldest first."""
+    mine = official[(official["instansi_code"] == instansi_code) & is_final(official)]
+    return sorted(int(y) for y in mine["year"].unique())
+
+
+def published_domains(
+    official: pd.DataFrame, instansi_code: str, year: int, framework_id: str
+) -> dict[int, float] | None:
+    """The published domain values of that final result (None without one, without domains in
+    the framework, or when any domain is not published)."""
+    fw = load_framework(framework_id)
+    rows = official[
+        (official["instansi_code"] == instansi_code)
+        & (official["year"] == year)
+        & is_final(official)
+    ]
+    if rows.empty or not fw.has_domains:
+        return None
+    row = rows.iloc[0]
+    values = {d.number: row.get(f"domain_{d.number}") for d in fw.domains}
+    return (
+        {n: float(v) for n, v in values.items()} if all(map(is_present, values.values())) else None
+    )
 
 
 def preferred_results(official: pd.DataFrame) -> pd.DataFrame:

@@ -114,12 +114,12 @@ def sidebar_years(official: pd.DataFrame, profiles: pd.DataFrame, code: str) -> 
     """The sidebar's years for ``code`` (year -> spbe.results.cycle.YearOption, newest first) and
     the index of the default: the latest year with a final result, else the newest."""
     from spbe.results.cycle import available_years
+    from spbe.results.published import final_years
 
     options = {o.year: o for o in available_years(official, profiles, code)}
     years = list(options)
-    mine = official[(official["instansi_code"] == code) & (official["status"] == "final")]
-    final_years = [y for y in years if y in set(mine["year"])]
-    return options, (years.index(final_years[0]) if final_years else 0)
+    published = [y for y in years if y in set(final_years(official, code))]
+    return options, (years.index(published[0]) if published else 0)
 
 
 def problems_display(problems) -> pd.DataFrame:

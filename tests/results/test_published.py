@@ -130,3 +130,18 @@ def test_tables_do_not_modify_their_input():
     national_distribution(official, 2023, instansi_code="kota-ternate")
     with_predicates(official)
     pd.testing.assert_frame_equal(official, before)
+
+
+def test_final_years_and_published_domains_of_kota_ternate():
+    from spbe.results.published import final_years, published_domains
+
+    official = official_frame()
+    assert final_years(official, "kota-ternate") == [2023, 2024]  # 2025 is provisional
+    # L24 Tabel 48: D1 1,80, D2 1,00, D3 1,00, D4 2,74
+    assert published_domains(official, "kota-ternate", 2024, "spbe-2020") == {
+        1: 1.80,
+        2: 1.00,
+        3: 1.00,
+        4: 2.74,
+    }
+    assert published_domains(official, "kota-ternate", 2025, "spbe-2020") is None  # not final

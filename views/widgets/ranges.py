@@ -8,55 +8,14 @@ import streamlit as st
 
 from spbe import ui
 from spbe.core.errors import SpbeError
-from spbe.core.formatting import format_count, format_large_count, format_number, format_rupiah
+from spbe.core.formatting import format_large_count, format_number, format_rupiah
 from spbe.core.framework import Framework, load_framework
-from spbe.core.provenance import FINAL
-from spbe.core.ranges import (
-    consistent_profile_count,
-    contribution_ranges,
-    even_lead_shares,
-    plan_cost_range,
-)
-from spbe.results.contributions import Contributions
-from spbe.results.published import is_present
+from spbe.core.ranges import plan_cost_range
+from spbe.results.contributions import Contributions, exact_contribution_ranges
+from spbe.results.published import published_domains
 
 
-def published_domains(code: str, year: int, fw: Framework) -> dict[int, float] | None:
-    official = ui.official()
-    rows = official[
-        (official["instansi_code"] == code)
-        & (official["year"] == year)
-        & (official["status"] == FINAL)
-    ]
-    if rows.empty or not fw.has_domains:
-        return None
-    row = rows.iloc[0]
-    values = {d.number: row.get(f"domain_{d.number}") for d in fw.domains}
-    return values if all(is_present(v) for v in values.values()) else None
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _exact(domains: tuple, framework_id: str, leads: tuple) -> tuple[dict, int]:
-    """The exact contribution ranges and the count of consistent profiles (a few tens of ms):
-    once per published domains, framework and lead mapping, shared between sessions."""
-    fw = load_framework(framework_id)
-    shares = even_lead_shares({n: list(codes) for n, codes in leads})
-    return contribution_ranges(dict(domains), fw, shares), consistent_profile_count(
-        dict(domains), fw
-    )
-
-
-def _key(owners: pd.DataFrame, domains: dict, fw: Framework) -> tuple:
-    leads = owners[(owners["role"] == "lead") & (owners["framework"] == fw.id)]
-    by_indicator = leads.groupby("indicator")["opd_code"].apply(list).to_dict()
-    lead_key = tuple(sorted((int(n), tuple(codes)) for n, codes in by_indicator.items()))
-    return tuple(sorted((int(k), float(v)) for k, v in domains.items())), fw.id, lead_key
-
-
-def contribution_table(
-    result: Contributions, owners: pd.DataFrame, domains: dict, fw: Framework
-) -> pd.DataFrame:
-    ranges, _ = _exact(*_key(owners, domains, fw))
+def contribution_table(result: Contributions, ranges: dict) -> pd.DataFrame:
     rows = []
     for opd in result.by_opd.itertuples(index=False):
         low, high = ranges.get(opd.opd_code, (float("nan"), float("nan")))
@@ -72,21 +31,20 @@ def contribution_table(
     return pd.DataFrame(rows)
 
 
-def contribution_ranges_section(
-    result: Contributions, owners: pd.DataFrame, code: str, year: int, fw: Framework
-) -> None:
+def contribution_ranges_section(result: Contributions, code: str, year: int, fw: Framework) -> None:
     """For a reconstructed profile: the range of each OPD's contribution over every consistent
-    profile, and how many there are."""
-    domains = published_domains(code, year, fw)
-    if domains is None:
-        return
-    st.subheader("Seberapa pasti? Rentang kontribusi")
+    profile, and how many there are (computed once per data version, shared)."""
     try:
-        table = contribution_table(result, owners, domains, fw)
-        _, count = _exact(*_key(owners, domains, fw))
+        found = ui.derived(exact_contribution_ranges, ("official", "opd"), code, code, year, fw.id)
     except SpbeError as exc:
+        st.subheader("Seberapa pasti? Rentang kontribusi")
         st.info(str(exc))
         return
+    if found is None:  # the domains of that year are not published
+        return
+    ranges, count = found
+    st.subheader("Seberapa pasti? Rentang kontribusi")
+    table = contribution_table(result, ranges)
     st.caption(
         f"Profil ini adalah rekonstruksi: tingkat per indikator tidak dipublikasikan. Ada "
         f"{format_large_count(count)} profil yang sama-sama cocok dengan nilai domain resmi {year}; "
@@ -99,7 +57,6 @@ def contribution_ranges_section(
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _cost_range(domains: tuple, framework_id: str, costs: tuple, target: str):
-    from spbe.core.framework import load_framework
 
     return plan_cost_range(
         dict(domains), load_framework(framework_id), {n: v for n, v in costs}, target
@@ -122,7 +79,7 @@ def plan_cost_section(start, target, plan_cost: float, costs, fw: Framework) -> 
     (min–max, with a profile that gives each); the plan above uses the flattest one."""
     if start.provenance != "rekonstruksi" or target is None:
         return
-    domains = published_domains(start.instansi_code, start.year, fw)
+    domains = ui.from_official(published_domains, start.instansi_code, start.year, fw.id)
     if domains is None:
         return
     try:
@@ -139,8 +96,8 @@ def plan_cost_section(start, target, plan_cost: float, costs, fw: Framework) -> 
     high = format_rupiah(found.max_cost) if found.feasible else "tidak tercapai"
     st.caption(
         f"Profil awal ini adalah rekonstruksi (profil paling rata di antara "
-        f"{format_count(found.profiles)} profil yang cocok dengan nilai domain resmi), dan rencana "
-        f"di atas ({format_rupiah(plan_cost)}) memakainya. Di antara semua profil itu, rencana "
+        f"{format_large_count(found.profiles)} profil yang cocok dengan nilai domain resmi), dan "
+        f"rencana di atas ({format_rupiah(plan_cost)}) memakainya. Di antara semua profil itu, rencana "
         f"termurah menuju target berbiaya {format_rupiah(found.min_cost)} sampai {high}."
     )
     table = pd.DataFrame(

@@ -21,8 +21,8 @@ from spbe.charts.results import (
     ranking_view,
 )
 from spbe.core.errors import SpbeError
-from spbe.core.provenance import FINAL, provenance_label
-from spbe.results.published import NATIONAL
+from spbe.core.provenance import provenance_label
+from spbe.results.published import NATIONAL, final_years
 from spbe.results.tables import ranking_display
 from views.widgets import cycle
 
@@ -92,18 +92,13 @@ def indicator_levels(code: str, name: str) -> None:
     provenance = _provenance(levels)
     framework, figure = ui.derived(heatmap_view, ("levels",), code, provenance)
     ui.secondary_source_warning(framework)
-    ui.badge(provenance.capitalize(), provenance)
+    ui.badge(provenance_label(provenance), provenance)
     st.plotly_chart(figure, key="heatmap")
-
-
-def _final_years(official: pd.DataFrame, code: str) -> list[int]:
-    mine = official[(official["instansi_code"] == code) & (official["status"] == FINAL)]
-    return sorted(int(y) for y in mine["year"].unique())
 
 
 def what_moved(code: str) -> None:
     """Waterfalls between two chosen years: by domain (official values), by indicator (levels)."""
-    years = ui.from_official(_final_years, code)
+    years = ui.from_official(final_years, code)
     if len(years) < 2:
         st.info("Perlu paling sedikit dua tahun hasil untuk melihat perubahan.")
         return

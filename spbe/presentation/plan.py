@@ -117,10 +117,7 @@ def story_plan(
         if isinstance(annual_budgets, Sequence) and not isinstance(annual_budgets, str)
         else (annual_budgets,)
     )
-    leads = None
-    if planned.contributions is not None:
-        by_indicator = planned.contributions.by_indicator
-        leads = dict(zip(by_indicator["indicator"], by_indicator["lead_opd"]))
+    leads = lead_names(planned.contributions)
     try:
         found = fastest_roadmap(
             planned.profile.mapping(),
@@ -150,10 +147,7 @@ def _story_plan(kpi, fw, levels, opd, owners, costs) -> StoryPlan:
         return StoryPlan(None, profile, None, contributions, "Predikat tertinggi sudah tercapai.")
     try:
         table = costs or default_costs(fw)
-        leads = None
-        if contributions is not None:
-            by_indicator = contributions.by_indicator
-            leads = dict(zip(by_indicator["indicator"], by_indicator["lead_opd"]))
+        leads = lead_names(contributions)
         target, mapping = kpi.next_predicate, table.mapping()
         plan = cheapest_plan(profile.mapping(), target, fw, mapping, owners=leads)
         one_year = cheapest_plan(profile.mapping(), target, fw, mapping, max_steps=1)
@@ -164,11 +158,10 @@ def _story_plan(kpi, fw, levels, opd, owners, costs) -> StoryPlan:
 
 def scenario_costs(scenario: Scenario, fw: Framework) -> CostTable:
     """The cost table saved with a scenario (its provenance kept), else the illustrative one."""
-    snapshot = scenario.costs or {}
-    steps = snapshot.get("steps")
-    if not steps:
+    mapping = scenario.cost_mapping()
+    if not mapping:
         return default_costs(fw)
-    mapping = {int(n): tuple(float(v) for v in values) for n, values in steps.items()}
+    snapshot = scenario.costs
     provenance = str(snapshot.get("provenance") or Provenance.ILUSTRASI)
     note = str(snapshot.get("note") or "")
     return CostTable(fw.id, costs_frame(mapping, fw), provenance, note)
@@ -199,10 +192,7 @@ def _scenario_plan(kpi, fw, opd, owners, scenario: Scenario) -> StoryPlan:
     profile = StoryProfile(frame, scenario.provenance, fw)
     contributions, note = _contributions(kpi, fw, profile, opd, owners)
     table = scenario_costs(scenario, fw)
-    leads = None
-    if contributions is not None:
-        by_indicator = contributions.by_indicator
-        leads = dict(zip(by_indicator["indicator"], by_indicator["lead_opd"]))
+    leads = lead_names(contributions)
     trial = bool((scenario.costs or {}).get("trial"))
     try:
         plan = fixed_plan(base, scenario.levels, fw, table.mapping(), owners=leads)
@@ -223,6 +213,14 @@ def _contributions(kpi, fw, profile: StoryProfile, opd, owners):
     if contributions is None and note is None:
         note = f"Pemetaan indikator ke OPD belum ada untuk {kpi.instansi_name}."
     return contributions, note
+
+
+def lead_names(contributions: Contributions | None) -> dict[int, str] | None:
+    """Indicator -> its lead OPD(s) by short name ("A, B" for joint leads), for a plan's steps."""
+    if contributions is None:
+        return None
+    table = contributions.by_indicator
+    return dict(zip(table["indicator"], table["lead_opd"]))
 
 
 def costs_label(costs: CostTable) -> str:

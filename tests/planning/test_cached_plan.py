@@ -8,30 +8,18 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from spbe import store as spbe_store
 from spbe.charts.plan import plan_opd_figure
-from spbe.core.framework import load_framework
 from spbe.planning.plan import PlanSettings, opd_leads, plan_by_opd, run_plan
-from spbe.planning.session import start_options
-from spbe.store.scenarios import load_costs
 from views.widgets import planning, plans
 
 JT = 1_000_000
 
 
 @pytest.fixture(scope="module")
-def ternate(seeded_store):
-    con = spbe_store.open_store(seeded_store, seed=False)
-    try:
-        levels = spbe_store.indicator_levels(con, "kota-ternate")
-        opd = spbe_store.opd_table(con, "kota-ternate")
-        owners = spbe_store.owner_table(con, "kota-ternate")
-        fw = load_framework("spbe-2020")
-        costs = load_costs(con, "kota-ternate", fw).mapping()
-    finally:
-        con.close()
-    start = start_options(levels, "kota-ternate", 2024)[0]
-    return start.profile(), fw, costs, opd_leads(start.profile(), owners, opd, fw)
+def ternate(ternate_frames):
+    t = ternate_frames
+    profile = t.start.profile()
+    return profile, t.fw, t.costs.mapping(), opd_leads(profile, t.owners, t.opd, t.fw)
 
 
 @pytest.fixture

@@ -11,35 +11,23 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from spbe import store as spbe_store
-from spbe.core.framework import load_framework
 from spbe.files.plans import rka_workbook
 from spbe.planning.plan import PlanSettings, opd_leads, plan_by_opd, run_plan
-from spbe.planning.session import start_options
 from spbe.presentation.plan import opd_plan_table
 from spbe.results.contributions import opd_contributions
 from spbe.results.opd_costs import OPD_COST_RULE, leads_of, split_plan_cost
-from spbe.store.scenarios import load_costs
 
 JT = 1_000_000
 
 
 @pytest.fixture(scope="module")
-def ternate(seeded_store):
-    con = spbe_store.open_store(seeded_store, seed=False)
-    try:
-        levels = spbe_store.indicator_levels(con, "kota-ternate")
-        opd = spbe_store.opd_table(con, "kota-ternate")
-        owners = spbe_store.owner_table(con, "kota-ternate")
-        fw = load_framework("spbe-2020")
-        costs = load_costs(con, "kota-ternate", fw)
-    finally:
-        con.close()
-    start = start_options(levels, "kota-ternate", 2024)[0]
-    leads = opd_leads(start.profile(), owners, opd, fw)
+def ternate(ternate_frames):
+    t = ternate_frames
+    fw, start, costs = t.fw, t.start, t.costs
+    leads = opd_leads(start.profile(), t.owners, t.opd, fw)
     plan = run_plan(start.profile(), PlanSettings(target="Baik"), fw, costs.mapping(), leads.names)
-    frame = levels[(levels["year"] == 2024) & (levels["provenance"] == start.provenance)]
-    contributions = opd_contributions(frame, owners, opd, fw)
+    frame = t.levels[(t.levels["year"] == 2024) & (t.levels["provenance"] == start.provenance)]
+    contributions = opd_contributions(frame, t.owners, t.opd, fw)
     return fw, start, leads, plan, contributions, costs
 
 

@@ -91,9 +91,13 @@ def slides_tab(browser_context):
 
 
 def _settled(page, expected_counter: str) -> dict:
-    """The slide once the run finished, every chart is drawn and nothing moved for two polls."""
+    """The slide once its fonts are loaded, the run finished, every chart is drawn and nothing
+    moved for two polls."""
     deadline = time.monotonic() + SETTLE_TIMEOUT_S
     previous = None
+    # the slide's web font first: measured in the fallback font, text can fit (or overflow)
+    # differently, and under load the swap may come after two equal polls
+    page.evaluate("document.fonts.ready.then(() => true)")
     while time.monotonic() < deadline:
         page.wait_for_selector(IDLE_APP)
         shot = page.evaluate(MEASURE)
